@@ -1,0 +1,93 @@
+# Two-phase seccomp sandbox. `make` builds, `make check` runs every test
+# under ASan/UBSan, `make install` honours PREFIX and DESTDIR.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+POLICYDIR ?= $(PREFIX)/share/sandbox/policies
+BUILD ?= build
+VERSION := 0.1.0
+
+CC ?= cc
+PKGS := libseccomp libcap inih
+WARN := -Wall -Wextra -Werror -Werror=format=2 -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -DSB_VERSION='"$(VERSION)"' $(CFLAGS)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih)
+
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ALL_CFLAGS += $(SAN)
+LDFLAGS += $(SAN)
+endif
+
+LIB_SRC := $(wildcard lib/*.c lib/arch/x86_64/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+PROFILER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard profiler/*.c))
+LAUNCHER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard launcher/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
+FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
+PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run
+
+.PHONY: all deps check unit integration install uninstall clean format-check policies eval bench
+all: $(PROGRAMS) $(FIXTURE_BIN)
+
+# Install build and test dependencies only when something is missing.
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h lib/arch/x86_64/*.h profiler/*.h launcher/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsandbox.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(BUILD)/libsandbox.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(BUILD)/libsandbox.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests may include the programs' CLI parsers (profiler/cli.c, launcher/cli.c).
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsandbox.a $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iprofiler -Ilauncher $(LDFLAGS) -o $@ $< \
+		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(BUILD)/libsandbox.a $(LDLIBS) -lcmocka
+
+# Fixtures are traced programs: never sanitized (ASan adds syscalls of its own).
+$(BUILD)/fixtures/%: tests/fixtures/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -pthread -o $@ $<
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "# $$t"; $$t; done
+
+integration: all
+	SB_BUILD=$(abspath $(BUILD)) bats --tap tests/integration
+
+# The README's test command. Everything under ASan/UBSan, in its own tree.
+check: deps
+	$(MAKE) BUILD=build/check SANITIZE=1 all unit
+	SB_BUILD=$(abspath build/check) bats tests/integration
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(POLICYDIR)
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(wildcard policies/*.ini) $(DESTDIR)$(POLICYDIR)/ 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sandbox-profile $(DESTDIR)$(BINDIR)/sandbox-run
+	rm -f $(DESTDIR)$(MANDIR)/man1/sandbox-profile.1 $(DESTDIR)$(MANDIR)/man1/sandbox-run.1
+	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
+
+format-check:
+	clang-format --dry-run --Werror lib/*.[ch] lib/arch/x86_64/*.[ch] profiler/*.[ch] launcher/*.[ch]
+
+clean:
+	rm -rf build

@@ -1,0 +1,21 @@
+/* caps.h - capability drop with libcap. */
+#ifndef SB_CAPS_H
+#define SB_CAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Keep only the capabilities in `keep` (bit N = libcap capability N) in the
+ * bounding, permitted, effective, inheritable and ambient sets; everything
+ * else is dropped for this process and whatever it executes. Returns 0 or
+ * -errno; on error the caller must not exec. */
+int sb_caps_drop(uint64_t keep);
+
+/* Parse a comma- or space-separated list of capability names (cap_from_name:
+ * "cap_net_bind_service" or "net_bind_service"). Empty: no caps.
+ * Returns 0 or -EINVAL with the bad name copied to bad (if non-NULL). */
+int sb_caps_parse(const char *list, uint64_t *out, char *bad, size_t badlen);
+/* Format as "cap_a, cap_b" (libcap's names). */
+const char *sb_caps_format(uint64_t caps, char *buf, size_t len);
+
+#endif

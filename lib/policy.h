@@ -1,0 +1,130 @@
+/* policy.h - the in-memory policy: phases -> syscall sets, transition rule,
+ * default action, kept capabilities and metadata. See sandbox-policy(5).
+ *
+ * The file format (policy_ini.c) is the public contract; this struct is its
+ * exact image: write then read gives an equal policy (sb_policy_equal).
+ */
+#ifndef SB_POLICY_H
+#define SB_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "syscalls.h"
+
+#define SB_POLICY_VERSION 1
+
+enum sb_phase {
+	SB_PHASE_INIT = 0,
+	SB_PHASE_SERVING = 1,
+	SB_NPHASES = 2,
+};
+
+const char *sb_phase_name(enum sb_phase ph); /* "init", "serving" */
+
+enum sb_act_kind {
+	SB_ACT_NONE = 0, /* not listed: the phase's default applies */
+	SB_ACT_ALLOW,
+	SB_ACT_KILL,     /* kill the whole process (SECCOMP_RET_KILL_PROCESS) */
+	SB_ACT_ERRNO,    /* fail with errnum */
+	SB_ACT_LOG,      /* allow and log (SECCOMP_RET_LOG) */
+};
+
+struct sb_action {
+	enum sb_act_kind kind;
+	int errnum; /* SB_ACT_ERRNO only */
+};
+
+/* Parse "allow", "kill", "log", "errno EPERM" (errno names via strerrorname_np
+ * reverse lookup; numbers are refused). Returns 0 or -EINVAL. */
+int sb_action_parse(const char *text, struct sb_action *out);
+/* Format an action as the parser accepts it. */
+const char *sb_action_format(const struct sb_action *a, char *buf, size_t len);
+
+struct sb_entry {
+	struct sb_action act; /* kind == SB_ACT_NONE: not in this phase */
+	uint64_t count;       /* calls seen while profiling (0 if hand-written) */
+};
+
+#define SB_MAX_MARKERS 16
+#define SB_NAME_LEN 32
+
+/* The rule that ends init, per process (thread group). Markers and `after`
+ * hold names as written (families or syscalls); the bitmaps are their
+ * expansion and are what the tracer tests. */
+struct sb_transition {
+	int nmarkers;
+	char markers[SB_MAX_MARKERS][SB_NAME_LEN];
+	uint8_t marker_set[SB_BITMAP_BYTES];
+	int fd;     /* -1: any call; else only calls whose first argument is fd */
+	int nafter; /* 0: markers count from the start */
+	char after[SB_MAX_MARKERS][SB_NAME_LEN];
+	uint8_t after_set[SB_BITMAP_BYTES]; /* markers count only after one of these */
+};
+
+#define SB_MAX_COMMENTS 32
+#define SB_COMMENT_LEN 200
+
+struct sb_policy {
+	int version;
+	char program[256];
+	char arch[16];           /* "x86_64" */
+	struct sb_action def;    /* default action for syscalls not listed */
+	uint64_t caps;           /* bit N set: keep capability N (libcap numbering) */
+	bool has_transition;     /* false: single phase, serving unused */
+	struct sb_transition tr;
+	/* Free-form header comments ("; made by ..."), kept on round trip. */
+	int ncomments;
+	char comments[SB_MAX_COMMENTS][SB_COMMENT_LEN];
+	struct sb_entry phase[SB_NPHASES][SB_NR_MAX];
+};
+
+/* A fresh policy: version 1, native arch, default kill, no caps, no
+ * transition, empty sets. Returns NULL on ENOMEM. Free with free(). */
+struct sb_policy *sb_policy_new(void);
+
+/* Record `count` calls of nr in phase ph (adds an allow entry if absent). */
+void sb_policy_add(struct sb_policy *p, enum sb_phase ph, int nr, uint64_t count);
+
+/* Number of listed syscalls in a phase. */
+int sb_policy_count(const struct sb_policy *p, enum sb_phase ph);
+
+/* Set the transition from a comma-separated list of markers, an fd (-1 for
+ * any) and a comma-separated `after` list (NULL or "" for none). Names are
+ * families or syscalls. Returns 0, or -ENOENT naming the bad one in *bad. */
+int sb_transition_set(struct sb_transition *tr, const char *markers, int fd,
+		      const char *after, const char **bad);
+/* Format the markers (or after) list back, ", "-separated. */
+const char *sb_transition_format(const char (*names)[SB_NAME_LEN], int n, char *buf, size_t len);
+bool sb_transition_equal(const struct sb_transition *a, const struct sb_transition *b);
+
+/* Errors from lib/ that carry a location. */
+struct sb_error {
+	char file[256];
+	int line;       /* 0: not tied to a line */
+	char msg[256];
+};
+
+/* Merge `src` into `dst`: union per phase, counts added, comments appended
+ * (deduplicated). Refuses (-EINVAL, message in err) different arch, program
+ * transition rule or version. Per-syscall actions that differ are refused too. */
+int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct sb_error *err);
+
+bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
+
+/* policy_ini.c: read with inih. Every problem is reported as file:line in
+ * err; returns 0, -EINVAL (bad content), or -errno (cannot open). */
+int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err);
+/* Same, from a string (tests); `name` is used as the file name in errors. */
+int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out,
+			  struct sb_error *err);
+
+/* Write atomically: a temp file in the same directory, fsync, rename.
+ * On any error the previous file is untouched. Returns 0 or -errno. */
+int sb_policy_write(const struct sb_policy *p, const char *path);
+/* Write to an open stream (no atomicity). Returns 0 or -errno. */
+int sb_policy_write_stream(const struct sb_policy *p, FILE *f);
+
+#endif

@@ -1,0 +1,128 @@
+/* trace.h - the ptrace engine shared by sandbox-profile and sandbox-run.
+ *
+ * It starts a program traced from its first instruction, follows every
+ * process and thread (fork, vfork, clone, clone3, execve), keeps the process
+ * tree, applies the phase rule of phase.h at every syscall entry of a process
+ * still in init, and runs the settle step before reporting a transition.
+ *
+ * Two ways to see syscalls:
+ *  SB_TRACE_SECCOMP  a SECCOMP_RET_TRACE filter + PTRACE_CONT: one stop per
+ *                    syscall (the profiler; cheapest);
+ *  SB_TRACE_SYSCALL  PTRACE_SYSCALL: entry and exit stops (the launcher,
+ *                    whose filter F1 must never answer RET_TRACE, see
+ *                    DESIGN.md section 6).
+ * The loop is strace's: while (dispatch(next_event())).
+ */
+#ifndef SB_TRACE_H
+#define SB_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "phase.h"
+
+enum sb_trace_mode {
+	SB_TRACE_SECCOMP,
+	SB_TRACE_SYSCALL,
+};
+
+struct sb_proc;
+
+struct sb_thread {
+	pid_t tid;
+	struct sb_proc *proc;
+	bool stopped;    /* in a ptrace stop we have not resumed yet */
+	bool held;       /* at a marker's entry stop, waiting for the transition */
+	bool in_syscall; /* SB_TRACE_SYSCALL: between entry and exit stop */
+	int held_nr;     /* syscall a held thread stopped at */
+	int pending_sig; /* signal to deliver at the next resume or detach */
+	struct sb_thread *next_in_proc;
+	struct sb_thread *next_in_hash;
+};
+
+struct sb_proc {
+	pid_t pid;              /* thread group id */
+	pid_t ppid;             /* parent's pid as we saw it (0 for the root) */
+	struct sb_phase_state ph;
+	bool traced;            /* false once detached or gone */
+	bool settling;          /* marker seen, waiting for threads to settle */
+	bool exited;
+	int exit_status;        /* wait status, valid when exited */
+	int nthreads;           /* live traced threads */
+	int threads_seen;       /* every thread ever, leader included */
+	int execs;
+	int transition_nr;      /* marker syscall, -1 before */
+	pid_t transition_tid;
+	double transition_ms;   /* since the start of the trace */
+	double settle_ms;       /* how long the settle step took */
+	char exe[256];          /* last program exec'd (path given to execve) */
+	struct sb_thread *threads;
+	struct sb_proc *next;   /* all processes ever seen, in order of appearance */
+	void *user;
+};
+
+struct sb_syscall {
+	int nr;
+	uint32_t arch;     /* AUDIT_ARCH_* */
+	bool native;       /* arch is the tracer's own ABI */
+	uint64_t args[6];
+	bool seccomp_stop; /* reported through a SECCOMP_RET_TRACE stop */
+};
+
+struct sb_trace;
+
+struct sb_trace_ops {
+	/* Every syscall entry of a traced thread, in the phase the rule puts it.
+	 * Held marker calls are reported after the transition (phase serving). */
+	void (*syscall)(void *ctx, struct sb_thread *t, const struct sb_syscall *sc,
+			enum sb_phase ph);
+	/* Process p settled after thread t (held at its entry stop) called the
+	 * marker nr. Return 0 to carry on tracing (p is now serving), 1 if the
+	 * callback detached p (sb_trace_detach_proc), or -errno to fail: the
+	 * engine then kills every traced process and sb_trace_run returns it. */
+	int (*transition)(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t);
+	void (*new_proc)(void *ctx, struct sb_proc *p, struct sb_proc *parent);
+	void (*exec)(void *ctx, struct sb_proc *p);
+	void (*proc_exit)(void *ctx, struct sb_proc *p);
+};
+
+struct sb_trace_opts {
+	enum sb_trace_mode mode;
+	const struct sb_transition *rules; /* NULL/0: single phase, never transition */
+	int nrules;
+	int settle_timeout_ms;  /* 0: default (SB_SETTLE_TIMEOUT_MS) */
+	/* Runs in the child after the tracer attached, just before execve; it
+	 * installs the filter. Returns 0 or -errno (reported, child exits 125). */
+	int (*child_setup)(void *ctx);
+	const struct sb_trace_ops *ops;
+	void *ctx;
+};
+
+#define SB_SETTLE_TIMEOUT_MS 1000
+
+/* Create the engine: fork, attach (PTRACE_SEIZE + a pipe handshake, no
+ * SIGSTOP), run child_setup, execve(path, argv). Returns NULL with errno set.
+ * The child's exec failure is reported by sb_trace_run as -errno. */
+struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o);
+
+/* The event loop. Returns when the root process is gone (its wait status in
+ * *status) or on a fatal error (-errno; every traced process was killed). */
+int sb_trace_run(struct sb_trace *tr, int *status);
+
+/* Detach every thread of p: threads that are running are interrupted first,
+ * held ones and signals deferred during injection are released. p runs on
+ * untraced. Returns 0 or -errno. */
+int sb_trace_detach_proc(struct sb_trace *tr, struct sb_proc *p);
+
+/* Kill every traced process (SIGKILL). */
+void sb_trace_kill_all(struct sb_trace *tr);
+
+pid_t sb_trace_root_pid(const struct sb_trace *tr);
+struct sb_proc *sb_trace_procs(const struct sb_trace *tr); /* list, in order */
+double sb_trace_elapsed_ms(const struct sb_trace *tr);
+/* Foreign-ABI syscalls seen (i386 int 0x80, x32). */
+unsigned long sb_trace_foreign_calls(const struct sb_trace *tr);
+void sb_trace_free(struct sb_trace *tr);
+
+#endif
