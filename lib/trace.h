@@ -29,13 +29,22 @@ enum sb_trace_mode {
 
 struct sb_proc;
 
+struct sb_syscall {
+	int nr;
+	uint32_t arch;     /* AUDIT_ARCH_* */
+	bool native;       /* x86_64 ABI (not i386, not x32) */
+	uint64_t args[6];
+	bool seccomp_stop; /* reported through a SECCOMP_RET_TRACE stop */
+	uint32_t ret_data; /* SECCOMP_RET_DATA of that stop */
+};
+
 struct sb_thread {
 	pid_t tid;
 	struct sb_proc *proc;
 	bool stopped;    /* in a ptrace stop we have not resumed yet */
 	bool held;       /* at a marker's entry stop, waiting for the transition */
-	bool in_syscall; /* SB_TRACE_SYSCALL: between entry and exit stop */
-	int held_nr;     /* syscall a held thread stopped at */
+	struct sb_syscall held_sc; /* the marker call a held thread stopped at */
+	bool started;    /* its first (attach) stop was seen */
 	int pending_sig; /* signal to deliver at the next resume or detach */
 	struct sb_thread *next_in_proc;
 	struct sb_thread *next_in_hash;
@@ -51,7 +60,10 @@ struct sb_proc {
 	int exit_status;        /* wait status, valid when exited */
 	int nthreads;           /* live traced threads */
 	int threads_seen;       /* every thread ever, leader included */
-	int execs;
+	int execs;              /* successful execve calls of this process */
+	bool program_started;   /* the traced program runs (past the initial
+				   execve); before, syscalls are the tracer's own
+				   setup and are not reported */
 	int transition_nr;      /* marker syscall, -1 before */
 	pid_t transition_tid;
 	double transition_ms;   /* since the start of the trace */
@@ -60,14 +72,6 @@ struct sb_proc {
 	struct sb_thread *threads;
 	struct sb_proc *next;   /* all processes ever seen, in order of appearance */
 	void *user;
-};
-
-struct sb_syscall {
-	int nr;
-	uint32_t arch;     /* AUDIT_ARCH_* */
-	bool native;       /* arch is the tracer's own ABI */
-	uint64_t args[6];
-	bool seccomp_stop; /* reported through a SECCOMP_RET_TRACE stop */
 };
 
 struct sb_trace;
@@ -92,6 +96,9 @@ struct sb_trace_opts {
 	const struct sb_transition *rules; /* NULL/0: single phase, never transition */
 	int nrules;
 	int settle_timeout_ms;  /* 0: default (SB_SETTLE_TIMEOUT_MS) */
+	/* Processes in serving are never traced: a process born in serving (forked
+	 * after its parent's transition) is detached at its first stop. */
+	bool detach_serving;
 	/* Runs in the child after the tracer attached, just before execve; it
 	 * installs the filter. Returns 0 or -errno (reported, child exits 125). */
 	int (*child_setup)(void *ctx);

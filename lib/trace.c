@@ -1,0 +1,430 @@
+/* trace.c - the ptrace engine: start, event loop, dispatch, detach.
+ *
+ * Shape (strace's): while (dispatch(next_event())). next_event() only
+ * classifies a waitpid status; dispatch() is one switch. The phase rule is
+ * phase.c's, the settle step settle.c's, so the profiler and the launcher
+ * cannot disagree on where init ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "trace_int.h"
+#include "util.h"
+
+enum ev_kind {
+	EV_NONE,     /* nothing ready (WNOHANG while settling) */
+	EV_GONE,     /* the task exited or was killed */
+	EV_SYSCALL,  /* syscall stop (entry/exit) or seccomp stop */
+	EV_CLONE,    /* fork, vfork or clone event */
+	EV_EXEC,
+	EV_STOP,     /* PTRACE_EVENT_STOP: attach, interrupt or group-stop */
+	EV_SIGNAL,   /* signal-delivery-stop */
+	EV_OTHER,    /* an event we do not use: resume */
+};
+
+struct event {
+	enum ev_kind kind;
+	pid_t tid;
+	int status;
+};
+
+static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |
+				 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+				 PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+
+double sb_trace_now_ms(const struct sb_trace *tr)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - tr->t0.tv_sec) * 1e3 + (double)(now.tv_nsec - tr->t0.tv_nsec) / 1e6;
+}
+
+/* The child: wait until the tracer is attached (a pipe, not SIGSTOP: a stop
+ * would leave the threads group-stopped at detach), set up, exec. */
+SB_NORETURN static void run_child(const char *path, char *const argv[],
+					const struct sb_trace_opts *o, int go_fd, int err_fd)
+{
+	char c;
+	int rc = 0;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(125); /* the tracer is gone: never run untraced */
+	if (o->child_setup)
+		rc = o->child_setup(o->ctx);
+	if (rc == 0) {
+		execv(path, argv);
+		rc = -errno;
+	}
+	if (write(err_fd, &rc, sizeof(rc)) < 0) {
+		/* nothing more to say: the exit status tells */
+	}
+	_exit(rc == -ENOENT ? 127 : rc == -EACCES || rc == -ENOEXEC ? 126 : 125);
+}
+
+struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
+{
+	int go[2], err[2];
+	struct sb_trace *tr = calloc(1, sizeof(*tr));
+
+	if (!tr)
+		return NULL;
+	tr->o = *o;
+	tr->procs_tail = &tr->procs;
+	tr->err_fd = -1;
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		goto fail;
+	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
+	tr->root = fork();
+	if (tr->root < 0)
+		goto fail;
+	if (tr->root == 0) {
+		close(go[1]);
+		close(err[0]);
+		run_child(path, argv, o, go[0], err[1]);
+	}
+	close(go[0]);
+	close(err[1]);
+	tr->err_fd = err[0];
+	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
+		int e = errno;
+		kill(tr->root, SIGKILL);
+		waitpid(tr->root, NULL, 0);
+		close(go[1]);
+		errno = e;
+		goto fail;
+	}
+	struct sb_thread *t = sb_tree_ensure(tr, tr->root, NULL);
+	if (!t) {
+		kill(tr->root, SIGKILL);
+		errno = ENOMEM;
+		goto fail;
+	}
+	t->started = true; /* seized, not auto-attached: no attach stop */
+	if (write(go[1], "g", 1) != 1) {
+		kill(tr->root, SIGKILL);
+		goto fail;
+	}
+	close(go[1]);
+	return tr;
+fail:
+	sb_trace_free(tr);
+	return NULL;
+}
+
+/* In SYSCALL mode a process in init needs every entry stop; anything else
+ * (profiling, complain mode after the transition) only seccomp stops. */
+int sb_trace_resume(struct sb_trace *tr, struct sb_thread *t)
+{
+	int sig = t->pending_sig;
+	enum __ptrace_request req = PTRACE_CONT;
+
+	if (tr->o.mode == SB_TRACE_SYSCALL && t->proc->ph.phase == SB_PHASE_INIT)
+		req = PTRACE_SYSCALL;
+	t->pending_sig = 0;
+	t->stopped = false;
+	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
+static void next_event(struct sb_trace *tr, struct event *ev)
+{
+	int flags = __WALL | (tr->nsettling ? WNOHANG : 0);
+	pid_t tid;
+
+	do
+		tid = waitpid(-1, &ev->status, flags);
+	while (tid < 0 && errno == EINTR);
+	ev->tid = tid;
+	if (tid <= 0) {
+		ev->kind = EV_NONE;
+		if (tid < 0 && errno == ECHILD)
+			tr->root_done = true; /* nothing left to wait for */
+		return;
+	}
+	int st = ev->status;
+	if (WIFEXITED(st) || WIFSIGNALED(st))
+		ev->kind = EV_GONE;
+	else if (WSTOPSIG(st) == (SIGTRAP | 0x80))
+		ev->kind = EV_SYSCALL;
+	else switch (st >> 16) {
+	case 0: ev->kind = EV_SIGNAL; break;
+	case PTRACE_EVENT_SECCOMP: ev->kind = EV_SYSCALL; break;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK: ev->kind = EV_CLONE; break;
+	case PTRACE_EVENT_EXEC: ev->kind = EV_EXEC; break;
+	case PTRACE_EVENT_STOP: ev->kind = EV_STOP; break;
+	default: ev->kind = EV_OTHER; break;
+	}
+}
+
+static int get_syscall(pid_t tid, struct sb_syscall *sc, int *op)
+{
+	struct __ptrace_syscall_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
+		return -errno;
+	*op = info.op;
+	sc->arch = info.arch;
+	sc->seccomp_stop = info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		sc->nr = (int)info.entry.nr;
+		memcpy(sc->args, info.entry.args, sizeof(sc->args));
+	} else if (sc->seccomp_stop) {
+		sc->nr = (int)info.seccomp.nr;
+		memcpy(sc->args, info.seccomp.args, sizeof(sc->args));
+		sc->ret_data = info.seccomp.ret_data;
+	}
+	/* x32 shares AUDIT_ARCH_X86_64 and marks its numbers with bit 30 */
+	sc->native = sc->arch == AUDIT_ARCH_X86_64 && sc->nr >= 0 && sc->nr < SB_NR_MAX;
+	return 0;
+}
+
+void sb_trace_report(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc)
+{
+	if (tr->o.ops && tr->o.ops->syscall)
+		tr->o.ops->syscall(tr->o.ctx, t, sc, t->proc->ph.phase);
+}
+
+/* The phase rule runs on the stop that sees every syscall once: seccomp
+ * stops when profiling, entry stops under PTRACE_SYSCALL. */
+static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
+{
+	struct sb_syscall sc = {0};
+	struct sb_proc *p = t->proc;
+	int op = 0;
+
+	if (get_syscall(t->tid, &sc, &op) < 0 || op == PTRACE_SYSCALL_INFO_EXIT ||
+	    op == PTRACE_SYSCALL_INFO_NONE) {
+		sb_trace_resume(tr, t);
+		return;
+	}
+	bool sees_all = (tr->o.mode == SB_TRACE_SECCOMP) == sc.seccomp_stop;
+	if (!p->program_started && !(sees_all && sc.native && sc.nr == SYS_execve)) {
+		sb_trace_resume(tr, t);
+		return;
+	}
+	if (!sc.native && sees_all)
+		tr->foreign++;
+	if (sees_all && sc.native && p->ph.phase == SB_PHASE_INIT && tr->o.nrules &&
+	    sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc.nr, sc.args) >= 0) {
+		sb_settle_begin(tr, t, &sc);
+		return;
+	}
+	sb_trace_report(tr, t, &sc);
+	sb_trace_resume(tr, t);
+}
+
+static void on_gone(struct sb_trace *tr, struct event *ev)
+{
+	struct sb_thread *t = sb_tree_find(tr, ev->tid);
+
+	if (ev->tid == tr->root) {
+		tr->root_done = true;
+		tr->root_status = ev->status;
+	}
+	if (!t)
+		return;
+	struct sb_proc *p = t->proc;
+	if (t->tid == p->pid) {
+		p->exit_status = ev->status;
+	}
+	sb_tree_drop_thread(tr, t);
+	if (p->nthreads == 0) {
+		p->exited = true;
+		p->traced = false;
+		if (p->settling) {
+			p->settling = false;
+			tr->nsettling--;
+		}
+		if (tr->o.ops && tr->o.ops->proc_exit)
+			tr->o.ops->proc_exit(tr->o.ctx, p);
+	}
+}
+
+static void on_clone(struct sb_trace *tr, struct sb_thread *t)
+{
+	unsigned long msg = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && msg)
+		sb_tree_ensure(tr, (pid_t)msg, t->proc);
+	sb_trace_resume(tr, t);
+}
+
+/* execve by a non-leader thread: the kernel reaps the other threads and the
+ * execing one takes the leader's tid; the old leader's exit is never
+ * reported, so its record goes here. */
+static void on_exec(struct sb_trace *tr, struct sb_thread *t)
+{
+	unsigned long former = 0;
+	struct sb_proc *p = t->proc;
+	char path[64];
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
+		struct sb_thread *old = sb_tree_find(tr, (pid_t)former);
+		if (old) {
+			sb_tree_drop_thread(tr, t);
+			sb_tree_rename(tr, old, p->pid);
+			t = old;
+		}
+	}
+	p->execs++;
+	p->program_started = true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", p->pid);
+	ssize_t n = readlink(path, p->exe, sizeof(p->exe) - 1);
+	p->exe[n > 0 ? n : 0] = '\0';
+	if (tr->o.ops && tr->o.ops->exec)
+		tr->o.ops->exec(tr->o.ctx, p);
+	sb_trace_resume(tr, t);
+}
+
+/* Attach stops of new tasks and interrupt stops are resumed; a group-stop
+ * (SIGSTOP and friends) is kept with PTRACE_LISTEN, as strace does. */
+static void on_stop(struct sb_trace *tr, struct sb_thread *t, int status)
+{
+	int sig = WSTOPSIG(status);
+	bool group = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+
+	if (!t->started) {
+		t->started = true;
+		if (tr->o.detach_serving && t->proc->ph.phase == SB_PHASE_SERVING) {
+			sb_trace_detach_proc(tr, t->proc);
+			return;
+		}
+		sb_trace_resume(tr, t);
+	} else if (group) {
+		t->stopped = false;
+		ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+	} else {
+		sb_trace_resume(tr, t);
+	}
+}
+
+static void dispatch(struct sb_trace *tr, struct event *ev)
+{
+	struct sb_thread *t;
+
+	if (ev->kind == EV_NONE)
+		return;
+	if (ev->kind == EV_GONE) {
+		on_gone(tr, ev);
+		return;
+	}
+	t = sb_tree_ensure(tr, ev->tid, NULL);
+	if (!t) {
+		tr->fatal = -ENOMEM;
+		return;
+	}
+	t->stopped = true;
+	switch (ev->kind) {
+	case EV_SYSCALL: on_syscall(tr, t); break;
+	case EV_CLONE: on_clone(tr, t); break;
+	case EV_EXEC: on_exec(tr, t); break;
+	case EV_STOP: on_stop(tr, t, ev->status); break;
+	case EV_SIGNAL:
+		t->pending_sig = WSTOPSIG(ev->status);
+		sb_trace_resume(tr, t);
+		break;
+	default: sb_trace_resume(tr, t); break;
+	}
+}
+
+/* A failed initial execve is written by the child on a close-on-exec pipe. */
+static void read_exec_error(struct sb_trace *tr)
+{
+	int rc = 0;
+
+	if (tr->err_fd < 0)
+		return;
+	if (read(tr->err_fd, &rc, sizeof(rc)) == sizeof(rc) && rc < 0)
+		tr->exec_err = -rc;
+	close(tr->err_fd);
+	tr->err_fd = -1;
+}
+
+int sb_trace_run(struct sb_trace *tr, int *status)
+{
+	struct event ev;
+
+	while (!tr->fatal && (!tr->root_done || tr->ntraced > 0)) {
+		next_event(tr, &ev);
+		dispatch(tr, &ev);
+		if (tr->nsettling)
+			sb_settle_poll(tr);
+		if (ev.kind == EV_NONE && tr->nsettling) {
+			struct timespec ts = {0, 50 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		if (ev.kind == EV_NONE && !tr->nsettling && ev.tid < 0)
+			break; /* ECHILD: nothing left */
+	}
+	if (tr->fatal) {
+		sb_trace_kill_all(tr);
+		return tr->fatal;
+	}
+	read_exec_error(tr);
+	*status = tr->root_status;
+	return tr->exec_err ? -tr->exec_err : 0;
+}
+
+void sb_trace_kill_all(struct sb_trace *tr)
+{
+	for (struct sb_proc *p = tr->procs; p; p = p->next)
+		if (!p->exited)
+			kill(p->pid, SIGKILL);
+	/* reap what we can so no zombie outlives the run */
+	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+		;
+}
+
+pid_t sb_trace_root_pid(const struct sb_trace *tr)
+{
+	return tr->root;
+}
+
+struct sb_proc *sb_trace_procs(const struct sb_trace *tr)
+{
+	return tr->procs;
+}
+
+double sb_trace_elapsed_ms(const struct sb_trace *tr)
+{
+	return sb_trace_now_ms(tr);
+}
+
+unsigned long sb_trace_foreign_calls(const struct sb_trace *tr)
+{
+	return tr->foreign;
+}
+
+void sb_trace_free(struct sb_trace *tr)
+{
+	if (!tr)
+		return;
+	for (unsigned i = 0; i < SB_HASH_SIZE; i++) {
+		while (tr->hash[i]) {
+			struct sb_thread *t = tr->hash[i];
+			tr->hash[i] = t->next_in_hash;
+			free(t);
+		}
+	}
+	while (tr->procs) {
+		struct sb_proc *p = tr->procs;
+		tr->procs = p->next;
+		free(p);
+	}
+	if (tr->err_fd >= 0)
+		close(tr->err_fd);
+	free(tr);
+}

@@ -1,0 +1,131 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char profile_usage[] =
+	"Usage: sandbox-profile [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	"Run PROGRAM under ptrace and write the syscalls of its init and serving\n"
+	"phases as a sandbox-policy(5) file.\n"
+	"\n"
+	"  -m, --phase-marker=SPEC   where init ends: SYSCALL[,SYSCALL...] (a family such as\n"
+	"                            accept also matches accept4), auto, or none (default)\n"
+	"      --marker-fd=N         markers count only when their first argument is fd N\n"
+	"      --marker-after=LIST   markers count only after the process called one of LIST\n"
+	"  -o, --output=FILE         policy to write (default: ./PROGRAM.ini)\n"
+	"  -M, --merge               add this run to FILE (union per phase, counts added)\n"
+	"      --default=ACTION      default action of a new policy: kill (default),\n"
+	"                            errno NAME, log\n"
+	"      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+	"  -T, --tree                print the process tree (default unless --quiet)\n"
+	"  -q, --quiet               no summary on stderr\n"
+	"  -h, --help                this help\n"
+	"  -V, --version             version\n"
+	"\n"
+	"Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
+	"126 program not executable; 127 program not found. See sandbox-profile(1).\n";
+
+enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE };
+
+static const struct option longopts[] = {
+	{"phase-marker", required_argument, NULL, 'm'},
+	{"marker-fd", required_argument, NULL, OPT_MARKER_FD},
+	{"marker-after", required_argument, NULL, OPT_MARKER_AFTER},
+	{"output", required_argument, NULL, 'o'},
+	{"merge", no_argument, NULL, 'M'},
+	{"default", required_argument, NULL, OPT_DEFAULT},
+	{"settle-timeout", required_argument, NULL, OPT_SETTLE},
+	{"tree", no_argument, NULL, 'T'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void set_marker(struct profile_opts *o, const char *spec)
+{
+	if (!strcmp(spec, "none")) {
+		o->marker_mode = MARKER_NONE;
+	} else if (!strcmp(spec, "auto")) {
+		o->marker_mode = MARKER_AUTO;
+	} else {
+		o->marker_mode = MARKER_LIST;
+		o->markers = spec;
+	}
+}
+
+static int parse_one(int c, struct profile_opts *o, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'm': set_marker(o, optarg); return 0;
+	case 'o': o->output = optarg; return 0;
+	case 'M': o->merge = true; return 0;
+	case 'T': o->tree = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'h': o->help = true; return 0;
+	case 'V': o->version = true; return 0;
+	case OPT_MARKER_AFTER: o->marker_after = optarg; return 0;
+	case OPT_MARKER_FD:
+		if (parse_int(optarg, 0, 1 << 20, &o->marker_fd) == 0)
+			return 0;
+		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
+		return -1;
+	case OPT_SETTLE:
+		if (parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
+			return 0;
+		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
+		return -1;
+	case OPT_DEFAULT:
+		if (sb_action_parse(optarg, &o->def) == 0 && o->def.kind != SB_ACT_ALLOW)
+			return 0;
+		snprintf(err, errlen, "--default: expected kill, errno NAME or log, got '%s'", optarg);
+		return -1;
+	default:
+		snprintf(err, errlen, "unknown or incomplete option (see --help)");
+		return -1;
+	}
+}
+
+static int check(const struct profile_opts *o, char *err, size_t errlen)
+{
+	if (o->help || o->version)
+		return 0;
+	if (!o->argv[0]) {
+		snprintf(err, errlen, "no program given (see --help)");
+		return -1;
+	}
+	if (o->marker_mode != MARKER_LIST && (o->marker_fd >= 0 || o->marker_after)) {
+		snprintf(err, errlen, "--marker-fd and --marker-after need --phase-marker=SYSCALL");
+		return -1;
+	}
+	return 0;
+}
+
+int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->marker_fd = -1;
+	o->def.kind = SB_ACT_KILL;
+	optind = 0; /* reset getopt, also between unit tests */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+m:o:MTqhV", longopts, NULL)) != -1)
+		if (parse_one(c, o, err, errlen) < 0)
+			return -1;
+	o->argv = argv + optind;
+	return check(o, err, errlen);
+}

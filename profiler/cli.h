@@ -1,0 +1,37 @@
+/* cli.h - sandbox-profile's command line. parse_args() has no side effects
+ * (it neither prints nor exits), so it is unit-tested. */
+#ifndef SB_PROFILER_CLI_H
+#define SB_PROFILER_CLI_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
+enum marker_mode {
+	MARKER_NONE, /* single phase */
+	MARKER_LIST, /* user-named syscalls or families */
+	MARKER_AUTO, /* detected: see sb_phase_auto_rules */
+};
+
+struct profile_opts {
+	enum marker_mode marker_mode;
+	const char *markers;     /* MARKER_LIST: comma-separated */
+	int marker_fd;           /* -1: any */
+	const char *marker_after;/* NULL: none */
+	const char *output;      /* NULL: ./BASENAME.ini */
+	bool merge;
+	struct sb_action def;
+	int settle_timeout_ms;
+	bool tree;
+	bool quiet;
+	bool help;
+	bool version;
+	char **argv;             /* the program and its arguments */
+};
+
+/* Returns 0, or -1 with a message in err (usage error: exit 125). */
+int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err, size_t errlen);
+
+extern const char profile_usage[];
+
+#endif

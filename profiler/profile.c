@@ -1,0 +1,144 @@
+/* profile.c - the profiler's side of the engine: count syscalls per phase
+ * and record the transition rule that fired. */
+#include "profile.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "forward.h"
+#include "util.h"
+
+int profiler_rules(struct profiler *pr, char *err, size_t errlen)
+{
+	const struct profile_opts *o = pr->opts;
+	const char *bad = NULL;
+
+	pr->resolved_rule = -1;
+	if (o->marker_mode == MARKER_AUTO) {
+		pr->nrules = sb_phase_auto_rules(pr->rules);
+		return 0;
+	}
+	if (o->marker_mode == MARKER_NONE)
+		return 0;
+	if (sb_transition_set(&pr->rules[0], o->markers, o->marker_fd, o->marker_after, &bad) < 0) {
+		snprintf(err, errlen, "unknown syscall or family '%s' in the phase marker", bad ? bad : "?");
+		return -1;
+	}
+	pr->nrules = 1;
+	pr->policy->has_transition = true;
+	pr->policy->tr = pr->rules[0];
+	return 0;
+}
+
+static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph)
+{
+	struct profiler *pr = ctx;
+
+	if (!sc->native)
+		return; /* counted by the engine; every policy denies foreign ABIs */
+	sb_policy_add(pr->policy, ph, sc->nr, 1);
+	pr->calls[ph]++;
+}
+
+/* auto: the first process to transition fixes the kind of rule; later ones
+ * may add marker families of the same kind (a worker waiting in poll while
+ * its parent uses epoll_wait). */
+static void record_auto(struct profiler *pr, struct sb_proc *p)
+{
+	struct sb_transition r;
+	struct sb_policy *pol = pr->policy;
+
+	if (sb_phase_resolve_auto(p->ph.rule, p->transition_nr, &r) < 0)
+		return;
+	if (pr->resolved_rule < 0) {
+		pr->resolved_rule = p->ph.rule;
+		pol->has_transition = true;
+		pol->tr = r;
+		return;
+	}
+	if (pr->resolved_rule != p->ph.rule) {
+		warnx("process %d transitioned by another auto rule (%s); the policy keeps the first", p->pid,
+		      r.markers[0]);
+		return;
+	}
+	for (int i = 0; i < r.nmarkers; i++) {
+		char list[SB_MAX_MARKERS * SB_NAME_LEN];
+		if (sb_bit_test(pol->tr.marker_set, sb_syscall_nr(r.markers[i])) ||
+		    pol->tr.nmarkers >= SB_MAX_MARKERS)
+			continue;
+		sb_transition_format(pol->tr.markers, pol->tr.nmarkers, list, sizeof(list));
+		strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		strncat(list, r.markers[i], sizeof(list) - strlen(list) - 1);
+		char after[SB_MAX_MARKERS * SB_NAME_LEN];
+		sb_transition_format(pol->tr.after, pol->tr.nafter, after, sizeof(after));
+		sb_transition_set(&pol->tr, list, pol->tr.fd, after, NULL);
+	}
+}
+
+static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
+{
+	struct profiler *pr = ctx;
+
+	pr->transitions++;
+	if (pr->opts->marker_mode == MARKER_AUTO)
+		record_auto(pr, p);
+	return 0;
+}
+
+static const struct sb_trace_ops ops = {
+	.syscall = on_syscall,
+	.transition = on_transition,
+};
+
+/* In the child: one SECCOMP_RET_TRACE stop per syscall, every ABI. Without
+ * CAP_SYS_ADMIN the kernel wants no_new_privs first. */
+static int install_trace_filter(void *ctx)
+{
+	struct profiler *pr = ctx;
+	scmp_filter_ctx f = NULL;
+	int r = sb_filter_build(pr->policy, SB_FILTER_PROFILE, SB_MODE_ENFORCE, &f);
+
+	if (r < 0)
+		return r;
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t admin = CAP_CLEAR;
+	if (caps)
+		cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
+	cap_free(caps);
+	if (admin != CAP_SET && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	if (r == 0)
+		r = seccomp_load(f);
+	seccomp_release(f);
+	return r;
+}
+
+int profiler_run(struct profiler *pr, const char *path, int *status)
+{
+	struct sb_trace_opts o = {
+		.mode = SB_TRACE_SECCOMP,
+		.rules = pr->nrules ? pr->rules : NULL,
+		.nrules = pr->nrules,
+		.settle_timeout_ms = pr->opts->settle_timeout_ms,
+		.child_setup = install_trace_filter,
+		.ops = &ops,
+		.ctx = pr,
+	};
+	pr->trace = sb_trace_start(path, pr->opts->argv, &o);
+	if (!pr->trace)
+		return -errno;
+	sb_forward_target(sb_trace_root_pid(pr->trace));
+	int r = sb_trace_run(pr->trace, status);
+	sb_forward_target(0);
+	return r;
+}
