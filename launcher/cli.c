@@ -1,0 +1,104 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char run_usage[] =
+	"Usage: sandbox-run [OPTIONS] --policy FILE [--] PROGRAM [ARGS...]\n"
+	"Run PROGRAM under the init filter of a sandbox-policy(5) file and switch it\n"
+	"to the serving filter at its transition.\n"
+	"\n"
+	"  -p, --policy=FILE         the policy to enforce (required)\n"
+	"      --mode=MODE           enforce (default) or complain (deny nothing, report)\n"
+	"      --learn=FILE          complain mode: write the policy plus what was missing\n"
+	"      --check               validate the policy and exit (0 valid, 125 not)\n"
+	"      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+	"  -v, --verbose             report each transition on stderr\n"
+	"  -q, --quiet               no messages but errors\n"
+	"  -h, --help                this help\n"
+	"  -V, --version             version\n"
+	"\n"
+	"Exit status: the program's (128+N if killed by signal N; 159 is a seccomp\n"
+	"kill); 125 launcher error; 126 cannot execute; 127 not found.\n";
+
+enum { OPT_MODE = 256, OPT_LEARN, OPT_CHECK, OPT_SETTLE };
+
+static const struct option longopts[] = {
+	{"policy", required_argument, NULL, 'p'},
+	{"mode", required_argument, NULL, OPT_MODE},
+	{"learn", required_argument, NULL, OPT_LEARN},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"settle-timeout", required_argument, NULL, OPT_SETTLE},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_one(int c, struct run_opts *o, char *err, size_t errlen)
+{
+	char *end;
+
+	switch (c) {
+	case 'p': o->policy = optarg; return 0;
+	case 'v': o->verbose = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'h': o->help = true; return 0;
+	case 'V': o->version = true; return 0;
+	case OPT_LEARN: o->learn = optarg; return 0;
+	case OPT_CHECK: o->check = true; return 0;
+	case OPT_MODE:
+		if (!strcmp(optarg, "enforce") || !strcmp(optarg, "complain")) {
+			o->mode = optarg[0] == 'e' ? SB_MODE_ENFORCE : SB_MODE_COMPLAIN;
+			return 0;
+		}
+		snprintf(err, errlen, "--mode: expected enforce or complain, got '%s'", optarg);
+		return -1;
+	case OPT_SETTLE:
+		o->settle_timeout_ms = (int)strtol(optarg, &end, 10);
+		if (*optarg && !*end && o->settle_timeout_ms >= 1 && o->settle_timeout_ms <= 60000)
+			return 0;
+		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
+		return -1;
+	default:
+		snprintf(err, errlen, "unknown or incomplete option (see --help)");
+		return -1;
+	}
+}
+
+static int check(const struct run_opts *o, char *err, size_t errlen)
+{
+	if (o->help || o->version)
+		return 0;
+	if (!o->policy) {
+		snprintf(err, errlen, "no policy given: --policy FILE is required");
+		return -1;
+	}
+	if (o->learn && o->mode != SB_MODE_COMPLAIN) {
+		snprintf(err, errlen, "--learn needs --mode=complain");
+		return -1;
+	}
+	if (!o->check && !o->argv[0]) {
+		snprintf(err, errlen, "no program given (see --help)");
+		return -1;
+	}
+	return 0;
+}
+
+int run_parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = SB_MODE_ENFORCE;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:vqhV", longopts, NULL)) != -1)
+		if (parse_one(c, o, err, errlen) < 0)
+			return -1;
+	o->argv = argv + optind;
+	return check(o, err, errlen);
+}

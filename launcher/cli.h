@@ -1,0 +1,28 @@
+/* cli.h - sandbox-run's command line; parse_args() has no side effects. */
+#ifndef SB_LAUNCHER_CLI_H
+#define SB_LAUNCHER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "filter.h"
+
+struct run_opts {
+	const char *policy;
+	enum sb_mode mode;
+	const char *learn;      /* complain mode: policy with the missing lines */
+	bool check;             /* validate the policy, run nothing */
+	int settle_timeout_ms;
+	bool verbose;
+	bool quiet;
+	bool help;
+	bool version;
+	char **argv;
+};
+
+/* Returns 0, or -1 with a message in err (exit 125). */
+int run_parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
+
+extern const char run_usage[];
+
+#endif

@@ -1,0 +1,174 @@
+/* launch.c - the launch sequence of sandbox-run (DESIGN.md section 5).
+ *
+ * One linear function, as minijail's minijail_enter: each step says which
+ * invariant holds after it. Everything that can fail because of the policy
+ * fails before anything runs.
+ */
+#include "launch.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "exec.h"
+#include "exitcodes.h"
+#include "forward.h"
+#include "util.h"
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+/* Runs in the child, after the tracer attached (two-phase) and before
+ * execve. Order matters: F1 comes last because it may forbid the calls that
+ * drop privileges ("seccomp has to come last", minijail). */
+static int child_confine(void *ctx)
+{
+	struct launcher *L = ctx;
+	int r;
+
+	/* Only `capabilities =` remain, in every set; the bounding set keeps
+	 * execve from granting any other. */
+	if ((r = sb_caps_drop(L->policy->caps)) < 0)
+		return r;
+	/* execve can no longer grant privileges (setuid bits, file caps); it
+	 * also lets us load a filter without CAP_SYS_ADMIN, just dropped. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	/* From here every syscall, execve included, is checked by F1. */
+	return seccomp_load(L->f1);
+}
+
+static void policy_error(const struct sb_error *e, const char *path, int r)
+{
+	if (e->line)
+		die("%s:%d: %s", e->file, e->line, e->msg);
+	die("%s: %s", path, e->msg[0] ? e->msg : strerror(-r));
+}
+
+/* Read the policy and build both filters: a policy that cannot become a
+ * filter is as bad as one that does not parse. */
+static void load_policy(struct launcher *L)
+{
+	struct sb_error err = {0};
+	scmp_filter_ctx f2 = NULL;
+	int r = sb_policy_read(L->o->policy, &L->policy, &err);
+
+	if (r < 0)
+		policy_error(&err, L->o->policy, r);
+	if ((r = sb_filter_build(L->policy, SB_FILTER_F1, L->o->mode, &L->f1)) < 0)
+		die("%s: cannot build the init filter: %s", L->o->policy, strerror(-r));
+	if (!L->policy->has_transition)
+		return;
+	r = sb_filter_build(L->policy, SB_FILTER_F2, L->o->mode, &f2);
+	if (r == 0)
+		r = sb_filter_export(f2, &L->f2);
+	seccomp_release(f2);
+	if (r < 0)
+		die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));
+}
+
+static int exit_for_exec_error(const char *prog, int r)
+{
+	warnx("cannot execute %s: %s", prog, strerror(-r));
+	return r == -ENOENT ? SB_EXIT_NOT_FOUND : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
+									      : SB_EXIT_LAUNCHER;
+}
+
+/* Single phase, enforce: F1 and execve, no tracer at all. */
+static int run_untraced(struct launcher *L, int *status)
+{
+	L->root = fork();
+	if (L->root < 0)
+		return -errno;
+	if (L->root == 0) {
+		int r = child_confine(L);
+		if (r == 0) {
+			execv(L->path, L->o->argv);
+			r = -errno;
+		}
+		_exit(r == -ENOENT ? SB_EXIT_NOT_FOUND : r == -EACCES ? SB_EXIT_CANNOT_EXEC : SB_EXIT_LAUNCHER);
+	}
+	sb_forward_target(L->root);
+	while (waitpid(L->root, status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+/* Two phases, or complain mode: traced from before the first instruction. */
+static int run_traced(struct launcher *L, int *status)
+{
+	bool enforce = L->o->mode == SB_MODE_ENFORCE;
+	struct sb_trace_opts t = {
+		/* complain with a single phase has no transition: seccomp stops
+		 * (the violations) are all it needs */
+		.mode = L->policy->has_transition ? SB_TRACE_SYSCALL : SB_TRACE_SECCOMP,
+		.rules = L->policy->has_transition ? &L->policy->tr : NULL,
+		.nrules = L->policy->has_transition ? 1 : 0,
+		.settle_timeout_ms = L->o->settle_timeout_ms,
+		.detach_serving = enforce,
+		.child_setup = child_confine,
+		.ops = &launcher_ops,
+		.ctx = L,
+	};
+
+	L->trace = sb_trace_start(L->path, L->o->argv, &t);
+	if (!L->trace)
+		return -errno;
+	L->root = sb_trace_root_pid(L->trace);
+	sb_forward_target(L->root);
+	return sb_trace_run(L->trace, status);
+}
+
+static int write_learned(const struct launcher *L)
+{
+	int r = sb_policy_write(L->learned, L->o->learn);
+
+	if (r < 0)
+		warnx("cannot write %s: %s", L->o->learn, strerror(-r));
+	else if (!L->o->quiet)
+		warnx("wrote %s", L->o->learn);
+	return r;
+}
+
+int launch(struct launcher *L)
+{
+	int status = 0, r;
+
+	/* 1. The policy parses and both filters build; else exit 125 and
+	 *    nothing was started. */
+	load_policy(L);
+	if (L->o->check)
+		return SB_EXIT_OK;
+	/* 2. The program exists and may be executed (127 / 126 otherwise). */
+	if ((r = sb_resolve_program(L->o->argv[0], L->path, sizeof(L->path))) < 0)
+		return exit_for_exec_error(L->o->argv[0], r);
+	if (L->o->learn && !(L->learned = sb_policy_new()))
+		die("out of memory");
+	if (L->learned)
+		*L->learned = *L->policy;
+	/* 3. Signals sent to us will reach the program once it exists. */
+	sb_forward_signals(forwarded, SB_ARRAY_SIZE(forwarded));
+	/* 4. The child drops capabilities, sets no_new_privs and loads F1
+	 *    before execve (child_confine). Two-phase policies: the tracer is
+	 *    attached before that (pipe handshake), is killed with us
+	 *    (PTRACE_O_EXITKILL), injects F2 at each transition and detaches. */
+	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
+	r = traced ? run_traced(L, &status) : run_untraced(L, &status);
+	sb_forward_target(0);
+	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)
+		return exit_for_exec_error(L->path, r);
+	if (r < 0) {
+		warnx("%s was killed: %s", L->path, strerror(-r));
+		return SB_EXIT_LAUNCHER;
+	}
+	/* 5. The program is gone: say how, and pass its status on. */
+	report_exit(L, status);
+	if (L->learned && write_learned(L) < 0)
+		return SB_EXIT_LAUNCHER;
+	return sb_exit_status(status);
+}

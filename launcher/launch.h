@@ -1,0 +1,33 @@
+/* launch.h - sandbox-run: the launch sequence and its supervisor. */
+#ifndef SB_LAUNCHER_LAUNCH_H
+#define SB_LAUNCHER_LAUNCH_H
+
+#include <linux/filter.h>
+#include <seccomp.h>
+
+#include "cli.h"
+#include "policy.h"
+#include "trace.h"
+
+struct launcher {
+	const struct run_opts *o;
+	struct sb_policy *policy;
+	scmp_filter_ctx f1;          /* loaded by the child before execve */
+	struct sock_fprog f2;        /* injected at each process's transition */
+	char path[4096];             /* the program, resolved through PATH */
+	pid_t root;
+	struct sb_trace *trace;      /* NULL when nothing is traced */
+	struct sb_policy *learned;   /* complain mode: policy + what was missing */
+	uint8_t reported[SB_NPHASES][SB_BITMAP_BYTES]; /* complain: said once */
+	int transitions;
+};
+
+/* The whole sequence; returns the exit status for main(). */
+int launch(struct launcher *L);
+
+/* supervise.c */
+extern const struct sb_trace_ops launcher_ops;
+/* Say how the program ended when it was a seccomp kill. */
+void report_exit(const struct launcher *L, int status);
+
+#endif
