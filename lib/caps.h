@@ -12,10 +12,12 @@
 int sb_caps_drop(uint64_t keep);
 
 /* Parse a comma- or space-separated list of capability names (cap_from_name:
- * "cap_net_bind_service" or "net_bind_service"). Empty: no caps.
+ * "cap_net_bind_service" or "net_bind_service", any case; numbers are
+ * refused). Empty: no caps.
  * Returns 0 or -EINVAL with the bad name copied to bad (if non-NULL). */
 int sb_caps_parse(const char *list, uint64_t *out, char *bad, size_t badlen);
-/* Format as "cap_a, cap_b" (libcap's names). */
+/* Format as "cap_a, cap_b" (libcap's names, in number order; "" for none).
+ * Returns buf, or NULL if the list does not fit in len bytes. */
 const char *sb_caps_format(uint64_t caps, char *buf, size_t len);
 
 #endif

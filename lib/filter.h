@@ -5,15 +5,20 @@
  *   F1 (installed before execve) = init ∪ serving ∪ markers ∪ launch set
  *        ∪ injection set (seccomp) ∪ base set;
  *   F2 (injected at the transition) = serving ∪ base set.
+ * Where init and serving give one syscall different actions, F1 takes the
+ * less strict of the two (kill > errno > log > allow), or it would overrule
+ * F2 after the transition; init is then looser than written, never serving.
  * F1 never answers SECCOMP_RET_TRACE in enforce mode: a RET_TRACE left behind
  * after detach turns the syscall into ENOSYS for ever (DESIGN.md section 6).
- * Every filter kills the process for a foreign ABI (i386, x32).
+ * F1 and F2 kill the process for a foreign ABI (i386, x32); the profiling
+ * filter traces those calls too.
  */
 #ifndef SB_FILTER_H
 #define SB_FILTER_H
 
 #include <linux/filter.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy.h"
@@ -33,7 +38,9 @@ enum sb_mode {
  * restart_syscall, rt_sigreturn, exit, exit_group. NULL-terminated. */
 extern const char *const sb_base_set[];
 
-/* Build a context. Returns 0 or -errno; *out is freed with seccomp_release. */
+/* Build a context. Returns 0 or -errno; *out is freed with seccomp_release.
+ * SB_FILTER_PROFILE ignores the policy (p may be NULL). -EINVAL for F2 of a
+ * policy without a transition, a foreign arch or an invalid action. */
 int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
 		    scmp_filter_ctx *out);
 
@@ -44,8 +51,18 @@ int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out);
 /* Human-readable pseudo filter code, for tests and --dump-filter. */
 int sb_filter_pfc(scmp_filter_ctx ctx, FILE *f);
 
-/* The action a filter context of `kind` takes for native syscall nr,
- * per the policy (mirrors sb_filter_build; used by complain reports). */
+/* The action a filter of `kind` takes for native syscall nr in enforce mode,
+ * per the policy (mirrors sb_filter_build; used by complain reports to say
+ * what would have happened). SB_ACT_NONE for SB_FILTER_PROFILE. An x32
+ * number (bit 30 set) gives kill (the bad-arch action). */
 struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind kind, int nr);
+
+/* The libseccomp action (SCMP_ACT_*) the filter built by sb_filter_build for
+ * `kind` and `mode` returns for native syscall nr: sb_filter_action mapped,
+ * and in complain mode kill/errno turned into SCMP_ACT_TRACE(1) for F1,
+ * SCMP_ACT_TRACE(2) for F2 (the tracer reads 1 or 2 with PTRACE_GETEVENTMSG);
+ * SCMP_ACT_TRACE(0) for every call under SB_FILTER_PROFILE. */
+uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind,
+			       enum sb_mode mode, int nr);
 
 #endif

@@ -262,6 +262,24 @@ static void on_clone(struct sb_trace *tr, struct sb_thread *t)
 	sb_trace_resume(tr, t);
 }
 
+/* The program as the user named it: argv[0] from /proc, read at the exec
+ * stop before the program can rewrite it (/proc/PID/exe would name the
+ * symlink's target: redis-server is redis-check-rdb). */
+static void read_argv0(struct sb_proc *p)
+{
+	char path[64];
+	int fd;
+	ssize_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, p->exe, sizeof(p->exe) - 1);
+		close(fd);
+	}
+	p->exe[n > 0 ? n : 0] = '\0';
+}
+
 /* execve by a non-leader thread: the kernel reaps the other threads and the
  * execing one takes the leader's tid; the old leader's exit is never
  * reported, so its record goes here. */
@@ -269,7 +287,6 @@ static void on_exec(struct sb_trace *tr, struct sb_thread *t)
 {
 	unsigned long former = 0;
 	struct sb_proc *p = t->proc;
-	char path[64];
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
 		struct sb_thread *old = sb_tree_find(tr, (pid_t)former);
@@ -281,9 +298,7 @@ static void on_exec(struct sb_trace *tr, struct sb_thread *t)
 	}
 	p->execs++;
 	p->program_started = true;
-	snprintf(path, sizeof(path), "/proc/%d/exe", p->pid);
-	ssize_t n = readlink(path, p->exe, sizeof(p->exe) - 1);
-	p->exe[n > 0 ? n : 0] = '\0';
+	read_argv0(p);
 	if (tr->o.ops && tr->o.ops->exec)
 		tr->o.ops->exec(tr->o.ctx, p);
 	sb_trace_resume(tr, t);
