@@ -64,8 +64,7 @@ static int parse_one(int c, struct run_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
 		return -1;
 	default:
-		snprintf(err, errlen, "unknown or incomplete option (see --help)");
-		return -1;
+		return -1; /* the caller names the option */
 	}
 }
 
@@ -88,6 +87,15 @@ static int check(const struct run_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* getopt leaves the offending option in optopt (short) or before optind. */
+static void bad_option(char **argv, char *err, size_t errlen)
+{
+	if (optopt)
+		snprintf(err, errlen, "unknown option or missing argument: -%c (see --help)", optopt);
+	else
+		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)", argv[optind - 1]);
+}
+
 int run_parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
 	int c;
@@ -95,10 +103,14 @@ int run_parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t 
 	memset(o, 0, sizeof(*o));
 	o->mode = SB_MODE_ENFORCE;
 	optind = 0;
+	optopt = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:vqhV", longopts, NULL)) != -1)
-		if (parse_one(c, o, err, errlen) < 0)
+	while ((c = getopt_long(argc, argv, "+:p:vqhV", longopts, NULL)) != -1)
+		if (parse_one(c, o, err, errlen) < 0) {
+			if (c == '?' || c == ':')
+				bad_option(argv, err, errlen);
 			return -1;
+		}
 	o->argv = argv + optind;
 	return check(o, err, errlen);
 }

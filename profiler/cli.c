@@ -94,8 +94,7 @@ static int parse_one(int c, struct profile_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--default: expected kill, errno NAME or log, got '%s'", optarg);
 		return -1;
 	default:
-		snprintf(err, errlen, "unknown or incomplete option (see --help)");
-		return -1;
+		return -1; /* the caller names the option */
 	}
 }
 
@@ -114,6 +113,15 @@ static int check(const struct profile_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* getopt leaves the offending option in optopt (short) or before optind. */
+static void bad_option(char **argv, char *err, size_t errlen)
+{
+	if (optopt)
+		snprintf(err, errlen, "unknown option or missing argument: -%c (see --help)", optopt);
+	else
+		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)", argv[optind - 1]);
+}
+
 int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err, size_t errlen)
 {
 	int c;
@@ -121,11 +129,15 @@ int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err,
 	memset(o, 0, sizeof(*o));
 	o->marker_fd = -1;
 	o->def.kind = SB_ACT_KILL;
-	optind = 0; /* reset getopt, also between unit tests */
+	optind = 0;
+	optopt = 0; /* reset getopt, also between unit tests */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+m:o:MTqhV", longopts, NULL)) != -1)
-		if (parse_one(c, o, err, errlen) < 0)
+	while ((c = getopt_long(argc, argv, "+:m:o:MTqhV", longopts, NULL)) != -1)
+		if (parse_one(c, o, err, errlen) < 0) {
+			if (c == '?' || c == ':')
+				bad_option(argv, err, errlen);
 			return -1;
+		}
 	o->argv = argv + optind;
 	return check(o, err, errlen);
 }

@@ -1,0 +1,102 @@
+/* Command lines of both programs: parse_args() has no side effects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "../../launcher/cli.h"
+#include "../../profiler/cli.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+static void profile_markers(void **state)
+{
+	char *argv[] = {"sandbox-profile", "--phase-marker=accept,epoll_wait", "-o", "x.ini", "--",
+			"redis-server", "--port", "1", NULL};
+	struct profile_opts o;
+	char err[256] = "";
+
+	assert_int_equal(profile_parse_args(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.marker_mode, MARKER_LIST);
+	assert_string_equal(o.markers, "accept,epoll_wait");
+	assert_string_equal(o.output, "x.ini");
+	assert_string_equal(o.argv[0], "redis-server");
+	assert_string_equal(o.argv[1], "--port");
+}
+
+static void profile_stops_at_program(void **state)
+{
+	/* options after the program belong to the program, not to us */
+	char *argv[] = {"sandbox-profile", "-m", "auto", "ls", "-q", NULL};
+	struct profile_opts o;
+	char err[256] = "";
+
+	assert_int_equal(profile_parse_args(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.marker_mode, MARKER_AUTO);
+	assert_false(o.quiet);
+	assert_string_equal(o.argv[1], "-q");
+}
+
+static void profile_rejects(void **state)
+{
+	char *no_prog[] = {"sandbox-profile", "-m", "none", NULL};
+	char *bad_fd[] = {"sandbox-profile", "-m", "read", "--marker-fd=x", "cat", NULL};
+	char *fd_auto[] = {"sandbox-profile", "-m", "auto", "--marker-fd=0", "cat", NULL};
+	char *bad_def[] = {"sandbox-profile", "--default=allow", "cat", NULL};
+	char *unknown[] = {"sandbox-profile", "--bogus", "cat", NULL};
+	struct profile_opts o;
+	char err[256];
+
+	assert_int_equal(profile_parse_args(ARGC(no_prog), no_prog, &o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no program"));
+	assert_int_equal(profile_parse_args(ARGC(bad_fd), bad_fd, &o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--marker-fd"));
+	assert_int_equal(profile_parse_args(ARGC(fd_auto), fd_auto, &o, err, sizeof(err)), -1);
+	assert_int_equal(profile_parse_args(ARGC(bad_def), bad_def, &o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--default"));
+	assert_int_equal(profile_parse_args(ARGC(unknown), unknown, &o, err, sizeof(err)), -1);
+}
+
+static void run_basic(void **state)
+{
+	char *argv[] = {"sandbox-run", "--policy", "p.ini", "--mode=complain", "--learn=l.ini", "--",
+			"prog", "-x", NULL};
+	struct run_opts o;
+	char err[256] = "";
+
+	assert_int_equal(run_parse_args(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.policy, "p.ini");
+	assert_int_equal(o.mode, SB_MODE_COMPLAIN);
+	assert_string_equal(o.learn, "l.ini");
+	assert_string_equal(o.argv[0], "prog");
+}
+
+static void run_rejects(void **state)
+{
+	char *no_policy[] = {"sandbox-run", "prog", NULL};
+	char *learn_enforce[] = {"sandbox-run", "-p", "p", "--learn=x", "prog", NULL};
+	char *bad_mode[] = {"sandbox-run", "-p", "p", "--mode=lax", "prog", NULL};
+	char *check_ok[] = {"sandbox-run", "-p", "p", "--check", NULL};
+	struct run_opts o;
+	char err[256];
+
+	assert_int_equal(run_parse_args(ARGC(no_policy), no_policy, &o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--policy"));
+	assert_int_equal(run_parse_args(ARGC(learn_enforce), learn_enforce, &o, err, sizeof(err)), -1);
+	assert_int_equal(run_parse_args(ARGC(bad_mode), bad_mode, &o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "lax"));
+	assert_int_equal(run_parse_args(ARGC(check_ok), check_ok, &o, err, sizeof(err)), 0);
+	assert_true(o.check);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(profile_markers), cmocka_unit_test(profile_stops_at_program),
+		cmocka_unit_test(profile_rejects), cmocka_unit_test(run_basic),
+		cmocka_unit_test(run_rejects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
