@@ -93,7 +93,9 @@ int sb_policy_count(const struct sb_policy *p, enum sb_phase ph);
 
 /* Set the transition from a comma-separated list of markers, an fd (-1 for
  * any) and a comma-separated `after` list (NULL or "" for none). Names are
- * families or syscalls. Returns 0, or -ENOENT naming the bad one in *bad. */
+ * families or syscalls. Returns 0, or -ENOENT naming the bad one in *bad
+ * (it points into tr), -EINVAL for no marker, an empty name or fd < -1,
+ * -E2BIG for more than SB_MAX_MARKERS names in a list. */
 int sb_transition_set(struct sb_transition *tr, const char *markers, int fd,
 		      const char *after, const char **bad);
 /* Format the markers (or after) list back, ", "-separated. */
@@ -107,9 +109,11 @@ struct sb_error {
 	char msg[256];
 };
 
-/* Merge `src` into `dst`: union per phase, counts added, comments appended
- * (deduplicated). Refuses (-EINVAL, message in err) different arch, program
- * transition rule or version. Per-syscall actions that differ are refused too. */
+/* Merge `src` into `dst`: union per phase, counts added, kept capabilities
+ * united, comments appended (deduplicated, up to SB_MAX_COMMENTS). Refuses
+ * (-EINVAL, message in err, dst untouched) a different arch, version,
+ * transition rule (sb_transition_equal) or default action, and per-syscall
+ * actions that differ. The program may differ: dst keeps its own. */
 int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct sb_error *err);
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
@@ -124,7 +128,11 @@ int sb_policy_read_string(const char *text, const char *name, struct sb_policy *
 /* Write atomically: a temp file in the same directory, fsync, rename.
  * On any error the previous file is untouched. Returns 0 or -errno. */
 int sb_policy_write(const struct sb_policy *p, const char *path);
-/* Write to an open stream (no atomicity). Returns 0 or -errno. */
+/* Write to an open stream (no atomicity). Returns 0 or -errno: -EINVAL for
+ * a policy the reader would refuse (empty or unwritable program, default
+ * allow, other arch or version, a capability libcap cannot name),
+ * -ENAMETOOLONG for a line over the format's 198 bytes (a long program or
+ * transition list; comments are cut to fit instead). */
 int sb_policy_write_stream(const struct sb_policy *p, FILE *f);
 
 #endif

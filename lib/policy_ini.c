@@ -1,0 +1,813 @@
+/* policy_ini.c - read and write sandbox-policy(5) files.
+ *
+ * Reading goes through inih (ini_parse_stream) with a reader of our own. inih
+ * calls the reader once per line and then the handler for that line, so the
+ * reader's line count is the current line number in the handler (the Debian
+ * build has INI_HANDLER_LINENO=0). The reader also sees the raw line, which
+ * lets it catch what inih hides or gets wrong:
+ *  - a line longer than inih's buffer, which inih splits and reports on the
+ *    *next* line number;
+ *  - continuation lines (multi-line values are on in Debian's build);
+ *  - the " ; N calls" inline comment, which inih strips from the value;
+ *  - section headers and header comments, which no handler call reports.
+ * The first error stops the parse: the reader then returns EOF.
+ *
+ * The writer emits only what the reader accepts (lengths included), so
+ * write-then-read gives an equal policy (sb_policy_equal).
+ */
+#include "policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Longest line (bytes, newline excluded) we read and write: what Debian's
+ * inih (INI_MAX_LINE 200: line, "\r\n"/"\n" and NUL) can hold. */
+#define LINE_MAX_BYTES 198
+#define HEADER_COMMENT "sandbox-policy(5), written by sandbox-profile"
+
+enum section { SEC_NONE = -1, SEC_SANDBOX, SEC_INIT, SEC_SERVING, NSECTIONS };
+static const char *const section_names[NSECTIONS] = { "sandbox", "init", "serving" };
+
+enum key {
+	K_VERSION,
+	K_PROGRAM,
+	K_ARCH,
+	K_DEFAULT,
+	K_CAPS,
+	K_TRANSITION,
+	K_TRANSITION_FD,
+	K_TRANSITION_AFTER,
+	NKEYS
+};
+
+struct reader {
+	FILE *f;
+	char *buf; /* getline's buffer */
+	size_t cap;
+	int line;  /* number of the line being parsed (1-based) */
+	enum section section;
+	bool has_count; /* the current line has a " ; N calls" comment */
+	uint64_t count;
+	struct sb_policy *p;
+	struct sb_error *err;
+	bool failed;
+	int io_errno;
+	int section_line[NSECTIONS]; /* 0: section not seen */
+	int key_line[NKEYS];
+	int sys_line[SB_NPHASES][SB_NR_MAX];
+	int first_serving_key;
+	char transition[LINE_MAX_BYTES + 1];
+	char after[LINE_MAX_BYTES + 1];
+	int fd;
+};
+
+/* Record an error unless one on an earlier line is already recorded. */
+SB_PRINTF(3, 4) static int fail(struct reader *r, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failed && r->err->line <= line)
+		return -EINVAL;
+	r->failed = true;
+	r->err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(r->err->msg, sizeof(r->err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* inih's own scan: stop at one of `chars` or at a ';' that follows white
+ * space (an inline comment). Mirrors ini.c so both agree on every line. */
+static char *find_chars_or_comment(char *s, const char *chars)
+{
+	bool was_space = false;
+
+	while (*s && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+static char *skip_space(char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void rstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* "N calls" / "1 call" after the ';' of an inline comment. Any other
+ * comment is free text and gives no count. */
+static void parse_count(struct reader *r, char *c)
+{
+	char *end;
+	unsigned long long n;
+
+	c = skip_space(c);
+	if (!isdigit((unsigned char)*c))
+		return;
+	errno = 0;
+	n = strtoull(c, &end, 10);
+	if (errno != 0 || !isspace((unsigned char)*end))
+		return;
+	end = skip_space(end);
+	if (strncmp(end, "call", 4) != 0)
+		return;
+	end += 4;
+	if (*end == 's')
+		end++;
+	if (*skip_space(end) != '\0')
+		return;
+	r->has_count = true;
+	r->count = n;
+}
+
+static void header_comment(struct reader *r, char *t)
+{
+	struct sb_policy *p = r->p;
+
+	t = skip_space(t + 1);
+	rstrip(t);
+	/* Comments before the first section are the policy's own; at most
+	 * SB_MAX_COMMENTS are kept. The writer's fixed first line is not one. */
+	if (strcmp(t, HEADER_COMMENT) == 0 || p->ncomments == SB_MAX_COMMENTS)
+		return;
+	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "%s", t);
+}
+
+static int section_line(struct reader *r, char *t)
+{
+	char *end = find_chars_or_comment(t + 1, "]");
+	char *rest;
+
+	if (*end != ']')
+		return fail(r, r->line, "expected ']' to close the section name");
+	*end = '\0';
+	rest = skip_space(end + 1);
+	if (*rest != '\0' && *rest != ';')
+		return fail(r, r->line, "unexpected text after [%s]", t + 1);
+	for (int s = 0; s < NSECTIONS; s++) {
+		if (strcmp(t + 1, section_names[s]) != 0)
+			continue;
+		if (r->section_line[s] != 0)
+			return fail(r, r->line, "duplicate section [%s] (first at line %d)", t + 1,
+				    r->section_line[s]);
+		r->section_line[s] = r->line;
+		r->section = (enum section)s;
+		return 0;
+	}
+	return fail(r, r->line, "unknown section [%s] (expected [sandbox], [init] or [serving])",
+		    t + 1);
+}
+
+static int key_line(struct reader *r, char *t)
+{
+	char *eq = find_chars_or_comment(t, "=:");
+	char *c;
+
+	/* inih also takes "key: value"; we do not, nor a line without '='. */
+	if (*eq != '=' || eq == t)
+		return fail(r, r->line, "expected key = value");
+	c = find_chars_or_comment(eq + 1, NULL);
+	if (*c == ';')
+		parse_count(r, c + 1);
+	return 0;
+}
+
+/* Look at the raw line before inih does. Returns 0 or -EINVAL. */
+static int scan_line(struct reader *r, char *s)
+{
+	char *t;
+
+	if (r->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3; /* inih skips a UTF-8 byte order mark too */
+	r->has_count = false;
+	t = skip_space(s);
+	if (*t == '\0')
+		return 0;
+	if (*t == ';' || *t == '#') {
+		if (*t == ';' && r->section == SEC_NONE)
+			header_comment(r, t);
+		return 0;
+	}
+	if (t != s)
+		return fail(r, r->line,
+			    "continuation lines are not allowed (the line starts with white space)");
+	if (*t == '[')
+		return section_line(r, t);
+	return key_line(r, t);
+}
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	int max = num - 2 < LINE_MAX_BYTES ? num - 2 : LINE_MAX_BYTES;
+	ssize_t n;
+	size_t len;
+
+	if (r->failed)
+		return NULL; /* stop at the first error */
+	errno = 0;
+	n = getline(&r->buf, &r->cap, r->f);
+	if (n < 0) {
+		if (ferror(r->f))
+			r->io_errno = errno ? errno : EIO;
+		return NULL;
+	}
+	r->line++;
+	len = (size_t)n;
+	if (len > 0 && r->buf[len - 1] == '\n')
+		r->buf[--len] = '\0';
+	if (strlen(r->buf) != len) {
+		fail(r, r->line, "NUL byte in line");
+		return NULL;
+	}
+	if (len > (size_t)max) {
+		fail(r, r->line, "line too long (%zu bytes, at most %d)", len, max);
+		return NULL;
+	}
+	memcpy(str, r->buf, len);
+	memcpy(str + len, "\n", 2); /* fits: len + 2 <= num */
+	if (scan_line(r, r->buf) < 0)
+		return NULL;
+	return str;
+}
+
+/* A decimal int in [min, INT_MAX], nothing else. Returns 0 or -EINVAL. */
+static int parse_int(const char *s, int min, int *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > INT_MAX)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_action(struct reader *r, const char *key, const char *v, struct sb_action *out)
+{
+	if (sb_action_parse(v, out) == 0)
+		return 0;
+	if (strncmp(v, "errno", 5) == 0 && (v[5] == ' ' || v[5] == '\t'))
+		return fail(r, r->line, "unknown errno name '%s' for '%s' (use a name such as EPERM)",
+			    v + 5 + strspn(v + 5, " \t"), key);
+	return fail(r, r->line, "unknown action '%s' for '%s' (expected allow, kill, log or errno NAME)",
+		    v, key);
+}
+
+static int set_version(struct reader *r, const char *v)
+{
+	if (parse_int(v, 0, &r->p->version) < 0 || r->p->version != SB_POLICY_VERSION)
+		return fail(r, r->line, "unsupported version '%s' (this program reads version %d)", v,
+			    SB_POLICY_VERSION);
+	return 0;
+}
+
+static int set_program(struct reader *r, const char *v)
+{
+	snprintf(r->p->program, sizeof(r->p->program), "%s", v);
+	return 0;
+}
+
+static int set_arch(struct reader *r, const char *v)
+{
+	if (strcmp(v, "x86_64") != 0)
+		return fail(r, r->line, "unsupported arch '%s' (only x86_64, the native ABI)", v);
+	snprintf(r->p->arch, sizeof(r->p->arch), "%s", v);
+	return 0;
+}
+
+static int set_default(struct reader *r, const char *v)
+{
+	if (parse_action(r, "default", v, &r->p->def) < 0)
+		return -EINVAL;
+	if (r->p->def.kind == SB_ACT_ALLOW)
+		return fail(r, r->line,
+			    "default 'allow' is refused: a policy must deny what it does not list "
+			    "(use 'log' to allow and log)");
+	return 0;
+}
+
+/* One libcap name, with or without the "cap_" prefix. Numbers are refused:
+ * cap_from_name would take them, but they are unreadable in review. */
+static int cap_lookup(const char *name, cap_value_t *out)
+{
+	char full[64];
+
+	if (!isalpha((unsigned char)*name))
+		return -EINVAL;
+	if (cap_from_name(name, out) == 0)
+		return 0;
+	snprintf(full, sizeof(full), "cap_%s", name);
+	return cap_from_name(full, out) == 0 ? 0 : -EINVAL;
+}
+
+static int set_caps(struct reader *r, const char *v)
+{
+	char list[LINE_MAX_BYTES + 1];
+	char *save = NULL;
+	uint64_t caps = 0;
+
+	snprintf(list, sizeof(list), "%s", v);
+	for (char *n = strtok_r(list, ", \t", &save); n; n = strtok_r(NULL, ", \t", &save)) {
+		cap_value_t c;
+
+		if (cap_lookup(n, &c) < 0 || c < 0 || c >= 64)
+			return fail(r, r->line, "unknown capability '%s'", n);
+		caps |= UINT64_C(1) << c;
+	}
+	r->p->caps = caps;
+	return 0;
+}
+
+/* Check a transition list now, so its error has the right line; it is
+ * applied once the whole file is read (keys may come in any order). */
+static int check_names(struct reader *r, const char *key, const char *v, char *store)
+{
+	struct sb_transition scratch;
+	const char *bad = "";
+	int e = sb_transition_set(&scratch, v, -1, NULL, &bad);
+
+	if (e == -ENOENT)
+		return fail(r, r->line, "unknown syscall or family '%s' in %s", bad, key);
+	if (e == -E2BIG)
+		return fail(r, r->line, "too many names in %s (at most %d)", key, SB_MAX_MARKERS);
+	if (e < 0)
+		return fail(r, r->line, "empty name in %s", key);
+	snprintf(store, LINE_MAX_BYTES + 1, "%s", v);
+	return 0;
+}
+
+static int set_transition(struct reader *r, const char *v)
+{
+	return check_names(r, "transition", v, r->transition);
+}
+
+static int set_transition_after(struct reader *r, const char *v)
+{
+	return check_names(r, "transition_after", v, r->after);
+}
+
+static int set_transition_fd(struct reader *r, const char *v)
+{
+	if (parse_int(v, 0, &r->fd) < 0)
+		return fail(r, r->line, "transition_fd must be an integer >= 0, not '%s'", v);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*set)(struct reader *r, const char *value);
+	bool required;
+	bool may_be_empty;
+} sandbox_keys[NKEYS] = {
+	[K_VERSION] = { "version", set_version, true, false },
+	[K_PROGRAM] = { "program", set_program, true, false },
+	[K_ARCH] = { "arch", set_arch, true, false },
+	[K_DEFAULT] = { "default", set_default, false, false },
+	[K_CAPS] = { "capabilities", set_caps, false, true },
+	[K_TRANSITION] = { "transition", set_transition, false, false },
+	[K_TRANSITION_FD] = { "transition_fd", set_transition_fd, false, false },
+	[K_TRANSITION_AFTER] = { "transition_after", set_transition_after, false, false },
+};
+
+static int sandbox_key(struct reader *r, const char *name, const char *value)
+{
+	for (int k = 0; k < NKEYS; k++) {
+		if (strcmp(name, sandbox_keys[k].name) != 0)
+			continue;
+		if (r->key_line[k] != 0)
+			return fail(r, r->line, "duplicate key '%s' (first at line %d)", name,
+				    r->key_line[k]);
+		r->key_line[k] = r->line;
+		if (*value == '\0' && !sandbox_keys[k].may_be_empty)
+			return fail(r, r->line, "missing value for '%s'", name);
+		return sandbox_keys[k].set(r, value);
+	}
+	return fail(r, r->line, "unknown key '%s' in [sandbox]", name);
+}
+
+static int syscall_key(struct reader *r, enum sb_phase ph, const char *name, const char *value)
+{
+	int nr = sb_syscall_nr(name);
+	struct sb_entry *e;
+
+	if (nr < 0)
+		return fail(r, r->line, "unknown syscall '%s'", name);
+	if (r->sys_line[ph][nr] != 0)
+		return fail(r, r->line, "duplicate key '%s' (first at line %d)", name,
+			    r->sys_line[ph][nr]);
+	r->sys_line[ph][nr] = r->line;
+	if (ph == SB_PHASE_SERVING && r->first_serving_key == 0)
+		r->first_serving_key = r->line;
+	if (*value == '\0')
+		return fail(r, r->line, "missing value for '%s'", name);
+	e = &r->p->phase[ph][nr];
+	if (parse_action(r, name, value, &e->act) < 0)
+		return -EINVAL;
+	e->count = r->has_count ? r->count : 0;
+	return 0;
+}
+
+/* inih's handler: the section is ours (r->section), not inih's copy. */
+static int handle_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct reader *r = user;
+
+	(void)section;
+	if (r->failed)
+		return 0;
+	switch (r->section) {
+	case SEC_SANDBOX:
+		return sandbox_key(r, name, value) == 0;
+	case SEC_INIT:
+		return syscall_key(r, SB_PHASE_INIT, name, value) == 0;
+	case SEC_SERVING:
+		return syscall_key(r, SB_PHASE_SERVING, name, value) == 0;
+	default:
+		fail(r, r->line, "key '%s' outside a section", name);
+		return 0;
+	}
+}
+
+static void finish_transition(struct reader *r)
+{
+	bool tr = r->key_line[K_TRANSITION] != 0;
+	int serving = r->first_serving_key ? r->first_serving_key : r->section_line[SEC_SERVING];
+
+	if (!tr && r->key_line[K_TRANSITION_FD])
+		fail(r, r->key_line[K_TRANSITION_FD], "transition_fd requires a transition key");
+	if (!tr && r->key_line[K_TRANSITION_AFTER])
+		fail(r, r->key_line[K_TRANSITION_AFTER], "transition_after requires a transition key");
+	if (!tr && serving)
+		fail(r, serving, "serving section needs a transition key in [sandbox]");
+	if (!tr || r->failed)
+		return;
+	/* The lists were checked line by line: this cannot fail. */
+	if (sb_transition_set(&r->p->tr, r->transition, r->fd, r->after, NULL) < 0)
+		fail(r, r->key_line[K_TRANSITION], "bad transition rule");
+	r->p->has_transition = true;
+}
+
+/* Checks that need the whole file; the error on the earliest line wins. */
+static void finish(struct reader *r)
+{
+	int sb = r->section_line[SEC_SANDBOX];
+
+	if (sb == 0) {
+		fail(r, 0, "missing section [sandbox]");
+		return;
+	}
+	for (int k = 0; k < NKEYS; k++)
+		if (sandbox_keys[k].required && r->key_line[k] == 0)
+			fail(r, sb, "missing key '%s' in [sandbox]", sandbox_keys[k].name);
+	finish_transition(r);
+}
+
+static int read_stream(FILE *f, struct sb_policy **out, struct sb_error *err)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+	int ret;
+
+	if (r == NULL || (r->p = sb_policy_new()) == NULL) {
+		free(r);
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
+	r->f = f;
+	r->err = err;
+	r->section = SEC_NONE;
+	r->fd = -1;
+	ret = ini_parse_stream(read_line, r, handle_key, r);
+	if (r->io_errno != 0) {
+		fail(r, r->line, "read error: %s", strerror(r->io_errno));
+		ret = -r->io_errno;
+	} else {
+		if (ret > 0)
+			fail(r, ret, "syntax error"); /* inih saw what we did not */
+		if (!r->failed)
+			finish(r);
+		ret = r->failed ? -EINVAL : 0;
+	}
+	if (ret == 0)
+		*out = sb_steal_pointer(&r->p);
+	free(r->p);
+	free(r->buf);
+	free(r);
+	return ret;
+}
+
+static void error_init(struct sb_error *err, const char *name)
+{
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name ? name : "");
+}
+
+int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err)
+{
+	struct sb_error dummy;
+	FILE *f;
+	int r;
+
+	err = err ? err : &dummy;
+	error_init(err, path);
+	f = fopen(path, "re");
+	if (f == NULL) {
+		r = -errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(-r));
+		return r;
+	}
+	r = read_stream(f, out, err);
+	fclose(f);
+	return r;
+}
+
+int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out,
+			  struct sb_error *err)
+{
+	struct sb_error dummy;
+	FILE *f;
+	int r;
+
+	err = err ? err : &dummy;
+	error_init(err, name);
+	f = fmemopen((void *)text, strlen(text), "r");
+	if (f == NULL) {
+		r = -errno;
+		snprintf(err->msg, sizeof(err->msg), "fmemopen: %s", strerror(-r));
+		return r;
+	}
+	r = read_stream(f, out, err);
+	fclose(f);
+	return r;
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	FILE *f;
+	int err; /* first error, -errno */
+};
+
+/* Write one line; a line the reader could not take is an error instead. */
+SB_PRINTF(2, 3) static void put(struct writer *w, const char *fmt, ...)
+{
+	char line[LINE_MAX_BYTES + 2];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || n > LINE_MAX_BYTES) {
+		if (w->err == 0)
+			w->err = -ENAMETOOLONG;
+		return;
+	}
+	if (w->err == 0 && fprintf(w->f, "%s\n", line) < 0)
+		w->err = -EIO;
+}
+
+/* A value inih gives back unchanged: no control characters, no white space
+ * at either end, no ';' that inih would take for an inline comment. */
+static bool value_ok(const char *v)
+{
+	if (*v == '\0' || *v == ';' || isspace((unsigned char)*v) ||
+	    isspace((unsigned char)v[strlen(v) - 1]))
+		return false;
+	for (const char *s = v; *s; s++)
+		if (iscntrl((unsigned char)*s) || (*s == ';' && isspace((unsigned char)s[-1])))
+			return false;
+	return true;
+}
+
+static bool policy_writable(const struct sb_policy *p)
+{
+	return p->version == SB_POLICY_VERSION && strcmp(p->arch, "x86_64") == 0 &&
+	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE && value_ok(p->program);
+}
+
+/* Comments are informative: one that does not fit a line is cut (at a UTF-8
+ * character boundary), control characters become spaces. */
+static void put_comment(struct writer *w, const char *text)
+{
+	char c[LINE_MAX_BYTES - 1];
+	size_t n;
+
+	snprintf(c, sizeof(c), "%s", text);
+	n = strlen(c);
+	if (n < strlen(text))
+		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
+			c[--n] = '\0';
+	for (char *s = c; *s; s++)
+		if (iscntrl((unsigned char)*s))
+			*s = ' ';
+	put(w, ";%s%s", *c ? " " : "", c);
+}
+
+/* "cap_a, cap_b" with libcap's names; -EINVAL for a capability libcap
+ * cannot name (the reader would refuse its number). */
+static int format_caps(uint64_t caps, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < 64; c++) {
+		char *name;
+
+		if (!(caps & (UINT64_C(1) << c)))
+			continue;
+		name = cap_to_name((cap_value_t)c);
+		if (name == NULL || !isalpha((unsigned char)name[0])) {
+			cap_free(name);
+			return -EINVAL;
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", name);
+		cap_free(name);
+		if (off >= len)
+			return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static void put_sandbox(struct writer *w, const struct sb_policy *p)
+{
+	char buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
+	int r;
+
+	put(w, "[sandbox]");
+	put(w, "version = %d", p->version);
+	put(w, "program = %s", p->program);
+	put(w, "arch = %s", p->arch);
+	put(w, "default = %s", sb_action_format(&p->def, buf, sizeof(buf)));
+	r = format_caps(p->caps, buf, sizeof(buf));
+	if (r < 0 && w->err == 0)
+		w->err = r;
+	put(w, "capabilities =%s%s", *buf ? " " : "", buf);
+	if (!p->has_transition)
+		return;
+	put(w, "transition = %s", sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)));
+	if (p->tr.fd >= 0)
+		put(w, "transition_fd = %d", p->tr.fd);
+	if (p->tr.nafter > 0)
+		put(w, "transition_after = %s",
+		    sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)));
+}
+
+struct named {
+	int nr;
+	char name[SB_NAME_LEN];
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase ph)
+{
+	struct named *v = calloc(SB_NR_MAX, sizeof(*v));
+	int n = 0;
+
+	if (v == NULL) {
+		w->err = w->err ? w->err : -ENOMEM;
+		return;
+	}
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		if (p->phase[ph][nr].act.kind == SB_ACT_NONE)
+			continue;
+		v[n].nr = nr;
+		sb_syscall_name(nr, v[n++].name, SB_NAME_LEN);
+	}
+	qsort(v, (size_t)n, sizeof(*v), by_name);
+	put(w, "[%s]", sb_phase_name(ph));
+	put(w, "; %d syscall%s", n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++) {
+		const struct sb_entry *e = &p->phase[ph][v[i].nr];
+		char act[64];
+
+		sb_action_format(&e->act, act, sizeof(act));
+		if (e->count > 0)
+			put(w, "%s = %s ; %llu call%s", v[i].name, act, (unsigned long long)e->count,
+			    e->count == 1 ? "" : "s");
+		else
+			put(w, "%s = %s", v[i].name, act);
+	}
+	free(v);
+}
+
+int sb_policy_write_stream(const struct sb_policy *p, FILE *f)
+{
+	struct writer w = { .f = f, .err = 0 };
+
+	if (!policy_writable(p))
+		return -EINVAL;
+	put(&w, "; %s", HEADER_COMMENT);
+	for (int i = 0; i < p->ncomments && i < SB_MAX_COMMENTS; i++)
+		put_comment(&w, p->comments[i]);
+	put(&w, "%s", "");
+	put_sandbox(&w, p);
+	put(&w, "%s", "");
+	put_phase(&w, p, SB_PHASE_INIT);
+	if (p->has_transition) {
+		put(&w, "%s", "");
+		put_phase(&w, p, SB_PHASE_SERVING);
+	}
+	if (w.err == 0 && ferror(f))
+		w.err = -EIO;
+	return w.err;
+}
+
+/* Template "<dir>/.<base>.XXXXXX": the same directory, so rename is atomic. */
+static int temp_name(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	int n = snprintf(buf, len, "%.*s.%s.XXXXXX", dirlen, path, slash ? slash + 1 : path);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Write, flush, set the mode and fsync; closes fd in every case. */
+static int write_fd(const struct sb_policy *p, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	int r;
+
+	if (f == NULL) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	r = sb_policy_write_stream(p, f);
+	if (r == 0 && fflush(f) != 0)
+		r = -errno;
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* Make the rename itself durable; the new file is in place either way. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int sb_policy_write(const struct sb_policy *p, const char *path)
+{
+	char tmp[PATH_MAX];
+	int fd, r;
+
+	r = temp_name(path, tmp, sizeof(tmp));
+	if (r < 0)
+		return r;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = write_fd(p, fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp); /* the previous file, if any, is untouched */
+		return r;
+	}
+	sync_dir(path);
+	return 0;
+}

@@ -1,0 +1,603 @@
+/* test_policy_ini.c - reading and writing sandbox-policy(5) files.
+ *
+ * Most tests here are negative: a malformed policy must be refused with the
+ * right line number and a message that names the problem.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+/* Lines 1-4 of most test policies. */
+#define HEAD "[sandbox]\nversion = 1\nprogram = t\narch = x86_64\n"
+
+static void expect_error(const char *text, int line, const char *msg)
+{
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+	int r = sb_policy_read_string(text, "t.ini", &p, &err);
+
+	if (r != -EINVAL || err.line != line || strstr(err.msg, msg) == NULL)
+		fail_msg("got %d, %s:%d: %s\nwant line %d with '%s'", r, err.file, err.line, err.msg,
+			 line, msg);
+	assert_string_equal(err.file, "t.ini");
+	assert_null(p);
+}
+
+static struct sb_policy *expect_ok(const char *text)
+{
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+	int r = sb_policy_read_string(text, "t.ini", &p, &err);
+
+	if (r != 0)
+		fail_msg("got %d, %s:%d: %s", r, err.file, err.line, err.msg);
+	assert_non_null(p);
+	return p;
+}
+
+/* ---- negative tests, one problem each ---- */
+
+static void test_unknown_section(void **state)
+{
+	expect_error(HEAD "[frob]\n", 5, "unknown section [frob]");
+	expect_error(HEAD "[ init ]\n", 5, "unknown section [ init ]");
+	expect_error(HEAD "[Init]\n", 5, "unknown section [Init]");
+}
+
+static void test_bad_section_line(void **state)
+{
+	expect_error(HEAD "[init\n", 5, "expected ']'");
+	expect_error(HEAD "[init] read = allow\n", 5, "unexpected text after [init]");
+	expect_error(HEAD "[init]\n[init]\n", 6, "duplicate section [init] (first at line 5)");
+}
+
+static void test_unknown_key(void **state)
+{
+	expect_error(HEAD "colour = blue\n", 5, "unknown key 'colour' in [sandbox]");
+	expect_error(HEAD "Version = 1\n", 5, "unknown key 'Version'");
+}
+
+static void test_key_outside_section(void **state)
+{
+	expect_error("; c\nversion = 1\n" HEAD, 2, "key 'version' outside a section");
+}
+
+static void test_unknown_syscall(void **state)
+{
+	expect_error(HEAD "[init]\nread = allow\nfrobnicate = allow\n", 7,
+		     "unknown syscall 'frobnicate'");
+	expect_error(HEAD "[init]\nsyscall_512 = allow\n", 6, "unknown syscall 'syscall_512'");
+	/* a family name is no syscall */
+	expect_error(HEAD "[init]\nrecv = allow\n", 6, "unknown syscall 'recv'");
+}
+
+static void test_bad_action(void **state)
+{
+	expect_error(HEAD "[init]\nread = permit\n", 6, "unknown action 'permit' for 'read'");
+	expect_error(HEAD "[init]\nread = ALLOW\n", 6, "unknown action 'ALLOW'");
+	expect_error(HEAD "default = trace\n", 5, "unknown action 'trace' for 'default'");
+}
+
+static void test_bad_errno(void **state)
+{
+	expect_error(HEAD "[init]\nmkdir = errno EFOO\n", 6, "unknown errno name 'EFOO'");
+	expect_error(HEAD "[init]\nmkdir = errno 13\n", 6, "unknown errno name '13'");
+	expect_error(HEAD "default = errno eperm\n", 5, "unknown errno name 'eperm'");
+}
+
+static void test_duplicate_key(void **state)
+{
+	expect_error(HEAD "[init]\nread = allow\nwrite = allow\nread = kill\n", 8,
+		     "duplicate key 'read' (first at line 6)");
+	expect_error(HEAD "version = 1\n", 5, "duplicate key 'version' (first at line 2)");
+	/* one syscall under two names */
+	expect_error(HEAD "[init]\nread = allow\nsyscall_0 = allow\n", 7,
+		     "duplicate key 'syscall_0' (first at line 6)");
+}
+
+static void test_missing_value(void **state)
+{
+	expect_error(HEAD "[init]\nread =\n", 6, "missing value for 'read'");
+	expect_error("[sandbox]\nversion =\n", 2, "missing value for 'version'");
+	expect_error(HEAD "transition = ; 2 calls\n", 5, "missing value for 'transition'");
+}
+
+static void test_no_equals(void **state)
+{
+	expect_error(HEAD "[init]\nread\n", 6, "expected key = value");
+	expect_error(HEAD "[init]\nread: allow\n", 6, "expected key = value");
+	expect_error(HEAD "[init]\n= allow\n", 6, "expected key = value");
+	expect_error(HEAD "[init]\nread ; = allow\n", 6, "expected key = value");
+}
+
+static void test_long_line(void **state)
+{
+	char text[1024];
+	char *x = malloc(251);
+
+	/* inih would split it and blame line 6: we say line 5 */
+	memset(x, 'x', 250);
+	x[250] = '\0';
+	snprintf(text, sizeof(text), HEAD "%s\n[init]\n", x);
+	expect_error(text, 5, "line too long (250 bytes, at most 198)");
+	memcpy(x, "; ", 2);
+	snprintf(text, sizeof(text), HEAD "%s\n[init]\n", x);
+	expect_error(text, 5, "line too long (250 bytes, at most 198)");
+	/* the last line, without a newline */
+	snprintf(text, sizeof(text), HEAD "%s", x);
+	expect_error(text, 5, "line too long");
+	/* 198 bytes is the most inih's buffer holds: accepted */
+	x[198] = '\0';
+	snprintf(text, sizeof(text), HEAD "%s\n", x);
+	free(expect_ok(text));
+	x[198] = 'x';
+	x[199] = '\0';
+	snprintf(text, sizeof(text), HEAD "%s\n", x);
+	expect_error(text, 5, "line too long (199 bytes, at most 198)");
+	free(x);
+}
+
+static void test_continuation(void **state)
+{
+	expect_error(HEAD "[init]\nread = allow\n  write = allow\n", 7,
+		     "continuation lines are not allowed");
+	expect_error(HEAD "capabilities = cap_chown,\n\tcap_kill\n", 6,
+		     "continuation lines are not allowed");
+	/* indented comments and blank lines with spaces are fine */
+	free(expect_ok(HEAD "  ; note\n   \n[init]\n\t# x\nread = allow\n"));
+}
+
+static void test_missing_keys(void **state)
+{
+	expect_error("; c\n[sandbox]\nprogram = t\narch = x86_64\n", 2,
+		     "missing key 'version' in [sandbox]");
+	expect_error("[sandbox]\nversion = 1\narch = x86_64\n", 1, "missing key 'program'");
+	expect_error("[sandbox]\nversion = 1\nprogram = x\n", 1, "missing key 'arch'");
+	expect_error("[init]\nread = allow\n", 0, "missing section [sandbox]");
+	expect_error("", 0, "missing section [sandbox]");
+}
+
+static void test_bad_sandbox_values(void **state)
+{
+	expect_error("[sandbox]\nversion = 1\nprogram = t\narch = i386\n", 4,
+		     "unsupported arch 'i386'");
+	expect_error("[sandbox]\nversion = 2\n", 2, "unsupported version '2'");
+	expect_error("[sandbox]\nversion = 1x\n", 2, "unsupported version '1x'");
+	expect_error(HEAD "default = allow\n", 5, "default 'allow' is refused");
+}
+
+static void test_transition_keys(void **state)
+{
+	expect_error(HEAD "[init]\nread = allow\n[serving]\nwrite = allow\n", 8,
+		     "serving section needs a transition");
+	expect_error(HEAD "[serving]\n", 5, "serving section needs a transition");
+	expect_error(HEAD "transition_fd = 0\n", 5, "transition_fd requires a transition");
+	expect_error(HEAD "transition_after = listen\n", 5,
+		     "transition_after requires a transition");
+	expect_error(HEAD "transition = accept, frob\n", 5,
+		     "unknown syscall or family 'frob' in transition");
+	expect_error(HEAD "transition = accept\ntransition_after = listen,,bind\n", 6,
+		     "empty name in transition_after");
+	expect_error(HEAD "transition = accept\ntransition_fd = -1\n", 6,
+		     "transition_fd must be an integer >= 0");
+	expect_error(HEAD "transition = accept\ntransition_fd = stdin\n", 6,
+		     "transition_fd must be an integer >= 0");
+}
+
+static void test_bad_capability(void **state)
+{
+	expect_error(HEAD "capabilities = cap_net_bind_service, cap_frob\n", 5,
+		     "unknown capability 'cap_frob'");
+	expect_error(HEAD "capabilities = 10\n", 5, "unknown capability '10'");
+}
+
+static void test_nul_byte(void **state)
+{
+	char text[] = HEAD "[init]\nread = allow\n";
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+	FILE *f;
+	char path[] = "/tmp/test_policy_ini.XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	text[strlen(HEAD) + 8] = '\0'; /* inside "read = allow" */
+	f = fdopen(fd, "w");
+	fwrite(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	assert_int_equal(sb_policy_read(path, &p, &err), -EINVAL);
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.msg, "NUL byte"));
+	unlink(path);
+}
+
+/* The error on the earliest line is reported, and parsing stops there. */
+static void test_first_error_wins(void **state)
+{
+	expect_error(HEAD "[init]\nfrob = allow\nread = nope\n[bogus]\n", 6, "unknown syscall 'frob'");
+	expect_error("[sandbox]\nprogram = t\narch = i386\n", 3, "unsupported arch");
+}
+
+/* ---- what the reader accepts ---- */
+
+static void test_read_any_order(void **state)
+{
+	struct sb_policy *p = expect_ok(
+		"; made by hand\n"
+		"# not kept\n"
+		";   spaced out   \n"
+		"[serving]\n"
+		"accept4 = allow ; 2 calls\n"
+		"syscall_460 = errno ENOSYS ; 1 call\n"
+		"\r\n"
+		"[init]\r\n"
+		"read = allow ; a note, not a count\r\n"
+		"mkdir = errno EACCES\n"
+		"write = log ; 7 calls\n"
+		"[sandbox]\n"
+		"transition_after = listen\n"
+		"transition_fd = 3\n"
+		"capabilities = net_bind_service CAP_CHOWN\n"
+		"default = errno EPERM\n"
+		"transition = accept , poll\n"
+		"arch = x86_64 ; native only\n"
+		"program = /usr/bin/some server\n"
+		"version = 1\n");
+
+	assert_int_equal(p->ncomments, 2);
+	assert_string_equal(p->comments[0], "made by hand");
+	assert_string_equal(p->comments[1], "spaced out");
+	assert_string_equal(p->program, "/usr/bin/some server");
+	assert_int_equal(p->def.kind, SB_ACT_ERRNO);
+	assert_int_equal(p->def.errnum, EPERM);
+	assert_true(p->caps == ((1u << 10) | 1u));
+	assert_true(p->has_transition);
+	assert_int_equal(p->tr.nmarkers, 2);
+	assert_string_equal(p->tr.markers[1], "poll");
+	assert_int_equal(p->tr.fd, 3);
+	assert_true(sb_bit_test(p->tr.after_set, SYS_listen));
+	assert_int_equal(p->phase[SB_PHASE_SERVING][SYS_accept4].count, 2);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][460].act.errnum, ENOSYS);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][460].count, 1);
+	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_read].act.kind, SB_ACT_ALLOW);
+	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_read].count, 0);
+	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_mkdir].act.errnum, EACCES);
+	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_write].act.kind, SB_ACT_LOG);
+	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_write].count, 7);
+	assert_int_equal(sb_policy_count(p, SB_PHASE_INIT), 3);
+	assert_int_equal(sb_policy_count(p, SB_PHASE_SERVING), 2);
+	free(p);
+}
+
+static void test_read_minimal(void **state)
+{
+	struct sb_policy *p = expect_ok(HEAD "capabilities =\n");
+
+	assert_false(p->has_transition);
+	assert_int_equal(p->def.kind, SB_ACT_KILL); /* absent default: kill */
+	assert_true(p->caps == 0);
+	assert_int_equal(p->tr.fd, -1);
+	assert_int_equal(sb_policy_count(p, SB_PHASE_INIT), 0);
+	free(p);
+}
+
+static void test_read_missing_file(void **state)
+{
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+
+	assert_int_equal(sb_policy_read("/nonexistent/x.ini", &p, &err), -ENOENT);
+	assert_int_equal(err.line, 0);
+	assert_string_equal(err.file, "/nonexistent/x.ini");
+	assert_null(p);
+}
+
+/* ---- writing ---- */
+
+static struct sb_policy *full_policy(void)
+{
+	struct sb_policy *p = sb_policy_new();
+
+	snprintf(p->program, sizeof(p->program), "redis-server");
+	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "profiled: redis-server --port 6390");
+	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "merged: 2 runs");
+	p->def = (struct sb_action){ SB_ACT_ERRNO, EPERM };
+	p->caps = (1u << 10) | (1u << 6);
+	p->has_transition = true;
+	assert_int_equal(sb_transition_set(&p->tr, "accept, epoll_wait", 5, "listen", NULL), 0);
+	sb_policy_add(p, SB_PHASE_INIT, SYS_openat, 48);
+	sb_policy_add(p, SB_PHASE_INIT, SYS_mmap, 1);
+	sb_policy_add(p, SB_PHASE_INIT, SYS_listen, 1);
+	sb_policy_add(p, SB_PHASE_INIT, 460, 0);
+	sb_policy_add(p, SB_PHASE_SERVING, SYS_accept4, 2);
+	sb_policy_add(p, SB_PHASE_SERVING, SYS_epoll_wait, 9120);
+	sb_policy_add(p, SB_PHASE_SERVING, SYS_read, UINT64_MAX);
+	p->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){ SB_ACT_ERRNO, EACCES };
+	p->phase[SB_PHASE_SERVING][SYS_getppid].act = (struct sb_action){ SB_ACT_LOG, 0 };
+	p->phase[SB_PHASE_SERVING][SYS_ptrace].act = (struct sb_action){ SB_ACT_KILL, 0 };
+	return p;
+}
+
+static char *write_to_string(const struct sb_policy *p, int *ret)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	*ret = sb_policy_write_stream(p, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_write_text(void **state)
+{
+	struct sb_policy *p = sb_policy_new();
+	int r;
+	char *text;
+
+	snprintf(p->program, sizeof(p->program), "ls");
+	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "profiled: ls -l");
+	sb_policy_add(p, SB_PHASE_INIT, SYS_write, 2);
+	sb_policy_add(p, SB_PHASE_INIT, SYS_close, 1);
+	sb_policy_add(p, SB_PHASE_INIT, SYS_exit_group, 0);
+	sb_policy_add(p, SB_PHASE_SERVING, SYS_read, 1); /* single phase: not written */
+	text = write_to_string(p, &r);
+	assert_int_equal(r, 0);
+	assert_string_equal(text,
+			    "; sandbox-policy(5), written by sandbox-profile\n"
+			    "; profiled: ls -l\n"
+			    "\n"
+			    "[sandbox]\n"
+			    "version = 1\n"
+			    "program = ls\n"
+			    "arch = x86_64\n"
+			    "default = kill\n"
+			    "capabilities =\n"
+			    "\n"
+			    "[init]\n"
+			    "; 3 syscalls\n"
+			    "close = allow ; 1 call\n"
+			    "exit_group = allow\n"
+			    "write = allow ; 2 calls\n");
+	free(text);
+	free(p);
+}
+
+static void test_write_two_phase_text(void **state)
+{
+	struct sb_policy *p = full_policy();
+	int r;
+	char *text = write_to_string(p, &r);
+
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(text, "capabilities = cap_setgid, cap_net_bind_service\n"
+				     "transition = accept, epoll_wait\n"
+				     "transition_fd = 5\n"
+				     "transition_after = listen\n\n[init]\n; 4 syscalls\n"));
+	assert_non_null(strstr(text, "listen = allow ; 1 call\nmmap = allow ; 1 call\n"
+				     "openat = allow ; 48 calls\nsyscall_460 = allow\n\n"));
+	assert_non_null(strstr(text, "[serving]\n; 6 syscalls\naccept4 = allow ; 2 calls\n"));
+	assert_non_null(strstr(text, "mkdir = errno EACCES\n"));
+	assert_non_null(strstr(text, "read = allow ; 18446744073709551615 calls\n"));
+	free(text);
+	free(p);
+}
+
+static void test_round_trip(void **state)
+{
+	struct sb_policy *p = full_policy(), *q = NULL;
+	struct sb_error err;
+	char dir[] = "/tmp/test_policy_ini.XXXXXX";
+	char path[64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/redis.ini", dir);
+	assert_int_equal(sb_policy_write(p, path), 0);
+	assert_int_equal(sb_policy_read(path, &q, &err), 0);
+	assert_true(sb_policy_equal(p, q));
+	free(q);
+	/* and the single-phase form */
+	p->has_transition = false;
+	memset(p->phase[SB_PHASE_SERVING], 0, sizeof(p->phase[SB_PHASE_SERVING]));
+	assert_int_equal(sb_policy_write(p, path), 0);
+	assert_int_equal(sb_policy_read(path, &q, &err), 0);
+	assert_true(sb_policy_equal(p, q));
+	free(q);
+	unlink(path);
+	rmdir(dir);
+	free(p);
+}
+
+/* A written file reads back and rewrites to the same bytes. */
+static void test_rewrite_stable(void **state)
+{
+	struct sb_policy *p = full_policy(), *q;
+	int r;
+	char *a = write_to_string(p, &r), *b;
+
+	q = expect_ok(a);
+	b = write_to_string(q, &r);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(p);
+	free(q);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+
+	assert_non_null(f);
+	assert_true(fread(buf, 1, 65535, f) < 65535);
+	fclose(f);
+	return buf;
+}
+
+static void test_write_atomic(void **state)
+{
+	struct sb_policy *p = full_policy();
+	char dir[] = "/tmp/test_policy_ini.XXXXXX";
+	char path[64], *before, *after;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.ini", dir);
+	assert_int_equal(sb_policy_write(p, path), 0);
+	assert_int_equal(count_entries(dir), 1); /* no temp file left */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+
+	/* a failed write (program cannot be written) leaves the file as it was */
+	before = slurp(path);
+	p->program[0] = '\0';
+	assert_int_equal(sb_policy_write(p, path), -EINVAL);
+	snprintf(p->program, sizeof(p->program), "a ;b");
+	assert_int_equal(sb_policy_write(p, path), -EINVAL);
+	memset(p->program, 'x', sizeof(p->program) - 1);
+	assert_int_equal(sb_policy_write(p, path), -ENAMETOOLONG);
+	after = slurp(path);
+	assert_string_equal(before, after);
+	assert_int_equal(count_entries(dir), 1);
+
+	/* a directory in the way: rename fails, nothing left behind */
+	snprintf(p->program, sizeof(p->program), "x");
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_true(sb_policy_write(p, path) < 0);
+	assert_int_equal(count_entries(dir), 2);
+	rmdir(path);
+
+	snprintf(path, sizeof(path), "%s/missing/p.ini", dir);
+	assert_int_equal(sb_policy_write(p, path), -ENOENT);
+
+	snprintf(path, sizeof(path), "%s/p.ini", dir);
+	unlink(path);
+	rmdir(dir);
+	free(before);
+	free(after);
+	free(p);
+}
+
+/* The writer refuses what the reader would refuse. */
+static void test_write_refuses(void **state)
+{
+	struct sb_policy *p = full_policy();
+	FILE *f = fopen("/dev/null", "w");
+
+	p->def.kind = SB_ACT_ALLOW;
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->def.kind = SB_ACT_KILL;
+	snprintf(p->arch, sizeof(p->arch), "i386");
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	snprintf(p->arch, sizeof(p->arch), "x86_64");
+	p->version = 2;
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->version = 1;
+	snprintf(p->program, sizeof(p->program), " lead");
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	snprintf(p->program, sizeof(p->program), "a\nb");
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	snprintf(p->program, sizeof(p->program), "ok");
+	p->caps = UINT64_C(1) << 63; /* libcap has no name for it */
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	fclose(f);
+	free(p);
+}
+
+/* A comment too long for a line is cut to fit; the file stays readable. */
+static void test_write_long_comment(void **state)
+{
+	struct sb_policy *p = full_policy(), *q;
+	int r;
+	char *text;
+
+	memset(p->comments[0], 'c', SB_COMMENT_LEN - 1);
+	p->comments[0][SB_COMMENT_LEN - 1] = '\0';
+	text = write_to_string(p, &r);
+	assert_int_equal(r, 0);
+	q = expect_ok(text);
+	assert_int_equal(strlen(q->comments[0]), 196);
+	free(text);
+	free(p);
+	free(q);
+}
+
+static void test_comment_limit(void **state)
+{
+	char text[4096] = "";
+	struct sb_policy *p;
+
+	for (int i = 0; i < SB_MAX_COMMENTS + 5; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "; c%d\n", i);
+	strcat(text, HEAD);
+	p = expect_ok(text);
+	assert_int_equal(p->ncomments, SB_MAX_COMMENTS);
+	assert_string_equal(p->comments[SB_MAX_COMMENTS - 1], "c31");
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_bad_section_line),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_key_outside_section),
+		cmocka_unit_test(test_unknown_syscall),
+		cmocka_unit_test(test_bad_action),
+		cmocka_unit_test(test_bad_errno),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_missing_value),
+		cmocka_unit_test(test_no_equals),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_continuation),
+		cmocka_unit_test(test_missing_keys),
+		cmocka_unit_test(test_bad_sandbox_values),
+		cmocka_unit_test(test_transition_keys),
+		cmocka_unit_test(test_bad_capability),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_first_error_wins),
+		cmocka_unit_test(test_read_any_order),
+		cmocka_unit_test(test_read_minimal),
+		cmocka_unit_test(test_read_missing_file),
+		cmocka_unit_test(test_write_text),
+		cmocka_unit_test(test_write_two_phase_text),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_rewrite_stable),
+		cmocka_unit_test(test_write_atomic),
+		cmocka_unit_test(test_write_refuses),
+		cmocka_unit_test(test_write_long_comment),
+		cmocka_unit_test(test_comment_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
