@@ -7,8 +7,13 @@
 
 /* Keep only the capabilities in `keep` (bit N = libcap capability N) in the
  * bounding, permitted, effective, inheritable and ambient sets; everything
- * else is dropped for this process and whatever it executes. Returns 0 or
- * -errno; on error the caller must not exec. */
+ * else is dropped for this process and whatever it executes. A kept
+ * capability the process does not hold is not gained. Without CAP_SETPCAP
+ * the bounding set cannot shrink: -EPERM if any uid is 0 (fail closed:
+ * root's execve gets the bounding set unless no_new_privs holds), else it
+ * is left alone (no_new_privs, set next by the caller, keeps execve from
+ * granting file capabilities). Returns 0 or -errno; on error the caller
+ * must not exec. */
 int sb_caps_drop(uint64_t keep);
 
 /* Parse a comma- or space-separated list of capability names (cap_from_name:

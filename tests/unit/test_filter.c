@@ -1,0 +1,784 @@
+/* test_filter.c - F1, F2 and the profiling filter.
+ *
+ * Table tests need no kernel: they ask sb_filter_action for many syscalls,
+ * run the exported BPF through a small interpreter for every number, and
+ * read the PFC text. Live tests load the exported programs in forked
+ * children and assert on how the child ended.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "filter.h"
+#include "policy.h"
+
+#define X32_BIT 0x40000000
+#define I386_GETPID 20
+
+static int nr(const char *name)
+{
+	int n = seccomp_syscall_resolve_name(name);
+	assert_true(n >= 0);
+	return n;
+}
+
+static void set_act(struct sb_policy *p, enum sb_phase ph, const char *name, enum sb_act_kind k,
+		    int errnum)
+{
+	p->phase[ph][nr(name)].act = (struct sb_action){.kind = k, .errnum = errnum};
+}
+
+static void add_all(struct sb_policy *p, enum sb_phase ph, const char *const *names)
+{
+	for (; *names; names++)
+		sb_policy_add(p, ph, nr(*names), 1);
+}
+
+/* What the forked children of the live tests need in both phases. */
+static const char *const both_set[] = {"read", "write", "getpid", "futex", "nanosleep",
+				       "clock_nanosleep", "rt_sigprocmask", NULL};
+
+/* The policy of most tests:
+ *   both phases: both_set;  init only: getppid;  serving only: getuid;
+ *   init mkdir = errno EACCES, init getrandom = log;
+ *   init unlink = errno EPERM, serving unlink = allow   (serving looser);
+ *   init chmod = allow, serving chmod = kill            (serving stricter);
+ *   serving only rename = errno EXDEV;
+ *   transition: accept (accept, accept4) after listen. */
+static struct sb_policy *policy(struct sb_action def, bool transition)
+{
+	struct sb_policy *p = sb_policy_new();
+	const char *bad = NULL;
+
+	assert_non_null(p);
+	p->def = def;
+	add_all(p, SB_PHASE_INIT, both_set);
+	add_all(p, SB_PHASE_SERVING, both_set);
+	sb_policy_add(p, SB_PHASE_INIT, nr("getppid"), 3);
+	sb_policy_add(p, SB_PHASE_SERVING, nr("getuid"), 3);
+	set_act(p, SB_PHASE_INIT, "mkdir", SB_ACT_ERRNO, EACCES);
+	set_act(p, SB_PHASE_INIT, "getrandom", SB_ACT_LOG, 0);
+	set_act(p, SB_PHASE_INIT, "unlink", SB_ACT_ERRNO, EPERM);
+	set_act(p, SB_PHASE_SERVING, "unlink", SB_ACT_ALLOW, 0);
+	set_act(p, SB_PHASE_INIT, "chmod", SB_ACT_ALLOW, 0);
+	set_act(p, SB_PHASE_SERVING, "chmod", SB_ACT_KILL, 0);
+	set_act(p, SB_PHASE_SERVING, "rename", SB_ACT_ERRNO, EXDEV);
+	if (transition) {
+		assert_int_equal(sb_transition_set(&p->tr, "accept", -1, "listen", &bad), 0);
+		p->has_transition = true;
+	}
+	return p;
+}
+
+static const struct sb_action KILL = {.kind = SB_ACT_KILL, .errnum = 0};
+static const struct sb_action EPERM_DEF = {.kind = SB_ACT_ERRNO, .errnum = EPERM};
+
+/* ---- table tests: sb_filter_scmp_action / sb_filter_action ---- */
+
+struct row {
+	const char *name;
+	uint32_t want;
+};
+
+static void check_rows(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+		       const struct row *rows)
+{
+	for (; rows->name; rows++) {
+		uint32_t got = sb_filter_scmp_action(p, kind, mode, nr(rows->name));
+		if (got != rows->want)
+			fail_msg("kind %d mode %d %s: got %#x, want %#x", kind, mode, rows->name,
+				 got, rows->want);
+	}
+}
+
+#define ALLOW SCMP_ACT_ALLOW
+#define KILLP SCMP_ACT_KILL_PROCESS
+
+static void test_f1_table(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const struct row rows[] = {
+		{"read", ALLOW},           {"getpid", ALLOW},
+		{"getppid", ALLOW},        /* init only */
+		{"getuid", ALLOW},         /* serving only: F2 decides */
+		{"getgid", KILLP},         /* unlisted: default */
+		{"socket", KILLP},         {"accept", ALLOW}, /* marker family */
+		{"accept4", ALLOW},        {"listen", ALLOW}, /* after */
+		{"seccomp", ALLOW},        /* injection of F2 */
+		{"execve", ALLOW},         /* the launcher's exec */
+		{"execveat", KILLP},       {"restart_syscall", ALLOW},
+		{"rt_sigreturn", ALLOW},   {"exit", ALLOW},
+		{"exit_group", ALLOW},     {"mkdir", SCMP_ACT_ERRNO(EACCES)},
+		{"getrandom", SCMP_ACT_LOG}, {"unlink", ALLOW}, /* serving looser */
+		{"chmod", ALLOW},          /* serving stricter: init's */
+		{"rename", SCMP_ACT_ERRNO(EXDEV)}, /* serving-only errno < kill */
+		{NULL, 0},
+	};
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
+	free(p);
+}
+
+static void test_f1_table_errno_default(void **state)
+{
+	struct sb_policy *p = policy(EPERM_DEF, true);
+	const struct row rows[] = {
+		{"getgid", SCMP_ACT_ERRNO(EPERM)},
+		{"rename", SCMP_ACT_ERRNO(EPERM)}, /* same strictness: init's answer */
+		{"getuid", ALLOW},
+		{"seccomp", ALLOW},
+		{NULL, 0},
+	};
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
+	free(p);
+}
+
+static void test_f2_table(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const struct row rows[] = {
+		{"read", ALLOW},         {"getuid", ALLOW},
+		{"getppid", KILLP},      /* init only */
+		{"getgid", KILLP},       {"accept", KILLP}, /* markers are not serving */
+		{"listen", KILLP},       {"seccomp", KILLP},
+		{"execve", KILLP},       {"restart_syscall", ALLOW},
+		{"rt_sigreturn", ALLOW}, {"exit", ALLOW},
+		{"exit_group", ALLOW},   {"mkdir", KILLP},
+		{"getrandom", KILLP},    {"unlink", ALLOW},
+		{"chmod", KILLP},        {"rename", SCMP_ACT_ERRNO(EXDEV)},
+		{NULL, 0},
+	};
+	check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, rows);
+	free(p);
+}
+
+static void test_single_phase_table(void **state)
+{
+	struct sb_policy *p = policy(KILL, false);
+	scmp_filter_ctx ctx = NULL;
+	const struct row rows[] = {
+		{"getppid", ALLOW}, {"getuid", KILLP}, /* serving unused */
+		{"seccomp", KILLP}, {"accept", KILLP},  {"listen", KILLP},
+		{"execve", ALLOW},  {"exit_group", ALLOW}, {"unlink", SCMP_ACT_ERRNO(EPERM)},
+		{NULL, 0},
+	};
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
+	assert_int_equal(sb_filter_build(p, SB_FILTER_F2, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	free(p);
+}
+
+static void test_complain_table(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const struct row f1[] = {
+		{"read", ALLOW},          {"getgid", SCMP_ACT_TRACE(1)},
+		{"mkdir", SCMP_ACT_TRACE(1)}, {"getrandom", SCMP_ACT_LOG},
+		{"accept", ALLOW},        {"seccomp", ALLOW},
+		{NULL, 0},
+	};
+	const struct row f2[] = {
+		{"getuid", ALLOW},          {"getppid", SCMP_ACT_TRACE(2)},
+		{"chmod", SCMP_ACT_TRACE(2)}, {"rename", SCMP_ACT_TRACE(2)},
+		{"exit_group", ALLOW},
+		{NULL, 0},
+	};
+	check_rows(p, SB_FILTER_F1, SB_MODE_COMPLAIN, f1);
+	check_rows(p, SB_FILTER_F2, SB_MODE_COMPLAIN, f2);
+	for (int n = 0; n < SB_NR_MAX; n++)
+		if (sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_ENFORCE, n) ==
+		    SCMP_ACT_TRACE(1))
+			fail_msg("F1 traces %d in enforce mode", n);
+	free(p);
+}
+
+static void test_action_struct(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	struct sb_action a;
+
+	/* Complain reports ask what enforce would have done. */
+	a = sb_filter_action(p, SB_FILTER_F1, nr("mkdir"));
+	assert_int_equal(a.kind, SB_ACT_ERRNO);
+	assert_int_equal(a.errnum, EACCES);
+	a = sb_filter_action(p, SB_FILTER_F2, nr("getppid"));
+	assert_int_equal(a.kind, SB_ACT_KILL);
+	a = sb_filter_action(p, SB_FILTER_F1, X32_BIT | nr("getpid"));
+	assert_int_equal(a.kind, SB_ACT_KILL);
+	a = sb_filter_action(p, SB_FILTER_PROFILE, nr("read"));
+	assert_int_equal(a.kind, SB_ACT_NONE);
+	assert_int_equal(sb_filter_scmp_action(NULL, SB_FILTER_PROFILE, SB_MODE_ENFORCE, 0),
+			 SCMP_ACT_TRACE(0));
+	free(p);
+}
+
+static void test_build_refuses(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	scmp_filter_ctx ctx = NULL;
+
+	assert_int_equal(sb_filter_build(NULL, SB_FILTER_F1, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	set_act(p, SB_PHASE_SERVING, "mkdir", SB_ACT_ERRNO, 5000);
+	assert_int_equal(sb_filter_build(p, SB_FILTER_F2, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	set_act(p, SB_PHASE_SERVING, "mkdir", SB_ACT_ERRNO, EPERM);
+	p->def.kind = SB_ACT_NONE;
+	assert_int_equal(sb_filter_build(p, SB_FILTER_F1, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	p->def = KILL;
+	snprintf(p->arch, sizeof(p->arch), "aarch64");
+	assert_int_equal(sb_filter_build(p, SB_FILTER_F1, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	snprintf(p->arch, sizeof(p->arch), "bogus");
+	assert_int_equal(sb_filter_build(p, SB_FILTER_F1, SB_MODE_ENFORCE, &ctx), -EINVAL);
+	assert_null(ctx);
+	free(p);
+}
+
+/* ---- the exported BPF, run by a small classic-BPF interpreter ---- */
+
+static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
+{
+	uint32_t w;
+	assert_true(off + 4 <= sizeof(*d) && off % 4 == 0);
+	memcpy(&w, (const char *)d + off, 4);
+	return w;
+}
+
+static bool jump_taken(uint16_t op, uint32_t a, uint32_t k)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return a == k;
+	case BPF_JGT:
+		return a > k;
+	case BPF_JGE:
+		return a >= k;
+	case BPF_JSET:
+		return (a & k) != 0;
+	}
+	fail_msg("jump op %#x", op);
+	return false;
+}
+
+/* Only what libseccomp emits for number-only rules: ld abs, ja/jeq/jgt/jge/
+ * jset with K, alu and with K, ret K. Anything else fails the test. */
+static uint32_t bpf_run(const struct sock_fprog *prog, uint32_t arch, uint32_t sysnr)
+{
+	struct seccomp_data d = {.nr = (int)sysnr, .arch = arch};
+	uint32_t a = 0;
+
+	for (unsigned pc = 0; pc < prog->len; pc++) {
+		const struct sock_filter *i = &prog->filter[pc];
+		switch (BPF_CLASS(i->code)) {
+		case BPF_LD:
+			assert_int_equal(i->code, BPF_LD | BPF_W | BPF_ABS);
+			a = load_word(&d, i->k);
+			break;
+		case BPF_ALU:
+			assert_int_equal(i->code, BPF_ALU | BPF_AND | BPF_K);
+			a &= i->k;
+			break;
+		case BPF_JMP:
+			assert_int_equal(BPF_SRC(i->code), BPF_K);
+			if (BPF_OP(i->code) == BPF_JA)
+				pc += i->k;
+			else
+				pc += jump_taken(BPF_OP(i->code), a, i->k) ? i->jt : i->jf;
+			break;
+		case BPF_RET:
+			assert_int_equal(i->code, BPF_RET | BPF_K);
+			return i->k;
+		default:
+			fail_msg("opcode %#x at %u", i->code, pc);
+		}
+	}
+	fail_msg("fell off the program");
+	return 0;
+}
+
+static void export(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+		   struct sock_fprog *prog)
+{
+	scmp_filter_ctx ctx = NULL;
+
+	assert_int_equal(sb_filter_build(p, kind, mode, &ctx), 0);
+	assert_int_equal(sb_filter_export(ctx, prog), 0);
+	assert_true(prog->len > 0);
+	seccomp_release(ctx);
+}
+
+/* Every native number answers what sb_filter_scmp_action says; beyond
+ * SB_NR_MAX the default; i386, x32 and other arches the bad-arch kill. */
+static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
+{
+	struct sock_fprog prog;
+	uint32_t def = sb_filter_scmp_action(p, kind, mode, SB_NR_MAX);
+
+	export(p, kind, mode, &prog);
+	for (int n = 0; n < SB_NR_MAX; n++) {
+		uint32_t got = bpf_run(&prog, AUDIT_ARCH_X86_64, (uint32_t)n);
+		uint32_t want = sb_filter_scmp_action(p, kind, mode, n);
+		if (got != want)
+			fail_msg("kind %d mode %d nr %d: bpf %#x, want %#x", kind, mode, n, got, want);
+	}
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 1000), def);
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 0xffffffffu), def);
+	for (uint32_t n = 0; n < SB_NR_MAX; n += 7) {
+		assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, X32_BIT | n), KILLP);
+		assert_int_equal(bpf_run(&prog, AUDIT_ARCH_I386, n), KILLP);
+	}
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_AARCH64, 0), KILLP);
+	free(prog.filter);
+}
+
+static void test_bpf_matches_table(void **state)
+{
+	struct sb_action defs[] = {KILL, EPERM_DEF, {.kind = SB_ACT_LOG, .errnum = 0}};
+
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		struct sb_policy *p = policy(defs[i], true);
+		for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
+			check_bpf(p, SB_FILTER_F1, (enum sb_mode)mode);
+			check_bpf(p, SB_FILTER_F2, (enum sb_mode)mode);
+		}
+		free(p);
+		p = policy(defs[i], false);
+		check_bpf(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+		free(p);
+	}
+}
+
+/* A syscall libseccomp 2.5.4 cannot name still gets its rule. */
+static void test_bpf_unnamed_number(void **state)
+{
+	struct sb_policy *p = policy(KILL, false);
+	struct sock_fprog prog;
+
+	sb_policy_add(p, SB_PHASE_INIT, 462, 1); /* mseal on x86_64 */
+	sb_policy_add(p, SB_PHASE_INIT, SB_NR_MAX - 1, 1);
+	export(p, SB_FILTER_F1, SB_MODE_ENFORCE, &prog);
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 462), ALLOW);
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, SB_NR_MAX - 1), ALLOW);
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 461), KILLP);
+	free(prog.filter);
+	free(p);
+}
+
+static void test_bpf_profile(void **state)
+{
+	struct sock_fprog prog;
+
+	export(NULL, SB_FILTER_PROFILE, SB_MODE_ENFORCE, &prog);
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 0), SCMP_ACT_TRACE(0));
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, X32_BIT | 39), SCMP_ACT_TRACE(0));
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_I386, I386_GETPID), SCMP_ACT_TRACE(0));
+	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_AARCH64, 0), KILLP);
+	free(prog.filter);
+}
+
+/* ---- PFC text ---- */
+
+static char *pfc(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
+{
+	scmp_filter_ctx ctx = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(sb_filter_build(p, kind, mode, &ctx), 0);
+	assert_int_equal(sb_filter_pfc(ctx, f), 0);
+	fclose(f);
+	seccomp_release(ctx);
+	return text;
+}
+
+/* The rule for `name` exists and its first action line is `action`. */
+static void expect_rule(const char *text, const char *name, const char *action)
+{
+	char head[96], act[64];
+
+	snprintf(head, sizeof(head), "# filter for syscall \"%s\" (", name);
+	snprintf(act, sizeof(act), "action %s;", action);
+	const char *at = strstr(text, head);
+	if (!at)
+		fail_msg("no rule for %s in:\n%s", name, text);
+	const char *next = strstr(at, "action ");
+	assert_non_null(next);
+	if (strncmp(next, act, strlen(act)) != 0)
+		fail_msg("%s: want %s, have %.30s", name, act, next);
+}
+
+static void expect_no_rule(const char *text, const char *name)
+{
+	char head[96];
+	snprintf(head, sizeof(head), "\"%s\"", name);
+	if (strstr(text, head))
+		fail_msg("unexpected rule for %s", name);
+}
+
+static void test_pfc_f1(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	char *t = pfc(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+
+	expect_rule(t, "read", "ALLOW");
+	expect_rule(t, "getppid", "ALLOW");
+	expect_rule(t, "getuid", "ALLOW");
+	expect_rule(t, "accept4", "ALLOW");
+	expect_rule(t, "seccomp", "ALLOW");
+	expect_rule(t, "execve", "ALLOW");
+	expect_rule(t, "rt_sigreturn", "ALLOW");
+	expect_rule(t, "mkdir", "ERRNO(13)");
+	expect_rule(t, "getrandom", "LOG");
+	expect_no_rule(t, "getgid");
+	assert_non_null(strstr(t, "# filter for arch x86_64 "));
+	assert_null(strstr(t, "arch x86 ")); /* native arch only */
+	assert_null(strstr(t, "TRACE"));
+	assert_non_null(strstr(t, "  # default action\n  action KILL_PROCESS;\n"));
+	assert_non_null(strstr(t, "# invalid architecture action\naction KILL_PROCESS;\n"));
+	free(t);
+	free(p);
+}
+
+static void test_pfc_f2_complain(void **state)
+{
+	struct sb_policy *p = policy(EPERM_DEF, true);
+	char *t = pfc(p, SB_FILTER_F2, SB_MODE_COMPLAIN);
+
+	expect_rule(t, "getuid", "ALLOW");
+	expect_rule(t, "exit_group", "ALLOW");
+	expect_no_rule(t, "getppid");
+	expect_no_rule(t, "seccomp");
+	assert_non_null(strstr(t, "  # default action\n  action TRACE(2);\n"));
+	assert_non_null(strstr(t, "# invalid architecture action\naction KILL_PROCESS;\n"));
+	free(t);
+	free(p);
+}
+
+static void test_pfc_profile(void **state)
+{
+	char *t = pfc(NULL, SB_FILTER_PROFILE, SB_MODE_ENFORCE);
+
+	assert_non_null(strstr(t, "# filter for arch x86_64 "));
+	assert_non_null(strstr(t, "# filter for arch x86 "));
+	assert_non_null(strstr(t, "# filter for arch x32 "));
+	assert_null(strstr(t, "filter for syscall"));
+	assert_non_null(strstr(t, "action TRACE(0);"));
+	free(t);
+}
+
+/* ---- live tests: load the exported filters in forked children ---- */
+
+enum cmd {
+	CMD_GETPID,
+	CMD_GETPPID, /* init only */
+	CMD_GETUID,  /* serving only */
+	CMD_GETGID,  /* unlisted */
+	CMD_I386,
+	CMD_X32,
+	CMD_STOP,
+};
+
+struct child {
+	struct sock_fprog f1, f2;
+	bool stack_f2;
+	bool threaded;  /* run the command in a second thread */
+	enum cmd cmd;
+	int want_errno; /* 0: the call must succeed */
+	int to_thr[2], from_thr[2];
+};
+
+static long int80_getpid(void)
+{
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"((long)I386_GETPID)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+/* Run one command; 0 if it did what the child expects (it may not return). */
+static int do_cmd(enum cmd c, int want_errno)
+{
+	long r = -1;
+
+	errno = 0;
+	switch (c) {
+	case CMD_GETPID:
+		r = syscall(SYS_getpid);
+		break;
+	case CMD_GETPPID:
+		r = syscall(SYS_getppid);
+		break;
+	case CMD_GETUID:
+		r = syscall(SYS_getuid);
+		break;
+	case CMD_GETGID:
+		r = syscall(SYS_getgid);
+		break;
+	case CMD_I386:
+		r = int80_getpid();
+		break;
+	case CMD_X32:
+		r = syscall(X32_BIT | SYS_getpid);
+		break;
+	case CMD_STOP:
+		return 0;
+	}
+	if (want_errno)
+		return r == -1 && errno == want_errno ? 0 : 1;
+	return r >= 0 ? 0 : 2;
+}
+
+/* Raw read/write so nothing but these syscalls runs under the filter. */
+static void *thread_main(void *arg)
+{
+	struct child *c = arg;
+	unsigned char cmd = 0;
+
+	/* Ready: glibc's thread start-up (rseq, robust list) is over, so the
+	 * filters installed next see only the calls below. */
+	syscall(SYS_write, c->from_thr[1], &cmd, 1);
+	while (syscall(SYS_read, c->to_thr[0], &cmd, 1) == 1 && cmd != CMD_STOP) {
+		unsigned char res = (unsigned char)do_cmd((enum cmd)cmd, c->want_errno);
+		syscall(SYS_write, c->from_thr[1], &res, 1);
+	}
+	return NULL;
+}
+
+static long install(const struct sock_fprog *prog, unsigned flags)
+{
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+}
+
+/* Ask the thread to run c->cmd; 0 if it reports success. If the filter
+ * kills only the thread (the bug this guards against), nobody answers and
+ * the alarm ends the child with SIGALRM instead of SIGSYS. */
+static int in_thread(struct child *c)
+{
+	unsigned char cmd = (unsigned char)c->cmd, res = 9;
+
+	if (syscall(SYS_write, c->to_thr[1], &cmd, 1) != 1)
+		return 10;
+	if (syscall(SYS_read, c->from_thr[0], &res, 1) != 1)
+		return 11;
+	return res;
+}
+
+static int in_thread_ready(struct child *c)
+{
+	unsigned char res = 9;
+	return read(c->from_thr[0], &res, 1) == 1 && res == 0 ? 0 : 1;
+}
+
+__attribute__((noreturn)) static void child_main(struct child *c)
+{
+	const struct rlimit no_core = {0, 0};
+	pthread_t thr;
+	int rc;
+
+	setrlimit(RLIMIT_CORE, &no_core); /* a seccomp kill dumps core */
+	alarm(5);
+	if (c->threaded && (pipe(c->to_thr) || pipe(c->from_thr) ||
+			    pthread_create(&thr, NULL, thread_main, c) || in_thread_ready(c)))
+		_exit(20);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		_exit(21);
+	/* TSYNC: the thread made before gets F1 too, as threads of an exec'd
+	 * program all descend from the F1 the launcher installed. */
+	if (install(&c->f1, SECCOMP_FILTER_FLAG_TSYNC))
+		_exit(22);
+	/* F2 stacked while another thread runs, as the injection does. */
+	if (c->stack_f2 && install(&c->f2, SECCOMP_FILTER_FLAG_TSYNC))
+		_exit(23);
+	rc = c->threaded ? in_thread(c) : do_cmd(c->cmd, c->want_errno);
+	/* Not _exit(): ASan runs sigaltstack before a noreturn call. */
+	syscall(SYS_exit_group, rc);
+	__builtin_unreachable();
+}
+
+static int run_child(struct child *c)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		child_main(c);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void expect_exit0(int status)
+{
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("child status %#x (exit %d, signal %d)", status,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+}
+
+static void expect_sigsys(int status)
+{
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS)
+		fail_msg("child status %#x (exit %d, signal %d), want SIGSYS", status,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+}
+
+struct live {
+	struct sb_policy *p;
+	struct child c;
+};
+
+static void live_setup(struct live *l, struct sb_action def)
+{
+	memset(l, 0, sizeof(*l));
+	l->p = policy(def, true);
+	export(l->p, SB_FILTER_F1, SB_MODE_ENFORCE, &l->c.f1);
+	export(l->p, SB_FILTER_F2, SB_MODE_ENFORCE, &l->c.f2);
+}
+
+static void live_done(struct live *l)
+{
+	free(l->c.f1.filter);
+	free(l->c.f2.filter);
+	free(l->p);
+}
+
+/* Run `cmd` under F1 (and F2 if stacked), unthreaded then threaded. */
+static void live_case(struct sb_action def, bool stack, enum cmd cmd, int want_errno, bool killed)
+{
+	struct live l;
+
+	live_setup(&l, def);
+	l.c.stack_f2 = stack;
+	l.c.cmd = cmd;
+	l.c.want_errno = want_errno;
+	for (int threaded = 0; threaded <= 1; threaded++) {
+		l.c.threaded = threaded;
+		int status = run_child(&l.c);
+		if (killed)
+			expect_sigsys(status);
+		else
+			expect_exit0(status);
+	}
+	live_done(&l);
+}
+
+static void test_live_f1_allowed(void **state)
+{
+	live_case(KILL, false, CMD_GETPID, 0, false);
+	live_case(KILL, false, CMD_GETPPID, 0, false);
+	live_case(KILL, false, CMD_GETUID, 0, false); /* serving only */
+}
+
+static void test_live_f1_unlisted_kill(void **state)
+{
+	live_case(KILL, false, CMD_GETGID, 0, true);
+}
+
+static void test_live_f1_unlisted_errno(void **state)
+{
+	live_case(EPERM_DEF, false, CMD_GETGID, EPERM, false);
+}
+
+/* Does int 0x80 work at all here (IA32 emulation on)? */
+static bool have_int80(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(int80_getpid() == getpid() ? 0 : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void test_live_i386_killed(void **state)
+{
+	if (!have_int80())
+		skip();
+	live_case(KILL, false, CMD_I386, 0, true);
+	live_case(EPERM_DEF, false, CMD_I386, 0, true); /* not the default: bad arch */
+	live_case(KILL, true, CMD_I386, 0, true);
+}
+
+static void test_live_x32_killed(void **state)
+{
+	live_case(KILL, false, CMD_X32, 0, true);
+	live_case(EPERM_DEF, false, CMD_X32, 0, true);
+	live_case(EPERM_DEF, true, CMD_X32, 0, true);
+}
+
+static void test_live_f2_serving(void **state)
+{
+	live_case(KILL, true, CMD_GETUID, 0, false);
+	live_case(KILL, true, CMD_GETPID, 0, false);
+}
+
+static void test_live_f2_init_only_killed(void **state)
+{
+	live_case(KILL, true, CMD_GETPPID, 0, true);
+	live_case(KILL, true, CMD_GETGID, 0, true);
+	live_case(EPERM_DEF, true, CMD_GETPPID, EPERM, false);
+}
+
+/* F1 without seccomp allowed: the injection of F2 itself is killed. */
+static void test_live_f1_without_transition_blocks_seccomp(void **state)
+{
+	struct sb_policy *p = policy(KILL, false);
+	struct child c = {0};
+
+	export(p, SB_FILTER_F1, SB_MODE_ENFORCE, &c.f1);
+	free(p);
+	p = policy(KILL, true);
+	export(p, SB_FILTER_F2, SB_MODE_ENFORCE, &c.f2);
+	c.stack_f2 = true;
+	c.cmd = CMD_GETPID;
+	expect_sigsys(run_child(&c));
+	free(c.f1.filter);
+	free(c.f2.filter);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_f1_table),
+		cmocka_unit_test(test_f1_table_errno_default),
+		cmocka_unit_test(test_f2_table),
+		cmocka_unit_test(test_single_phase_table),
+		cmocka_unit_test(test_complain_table),
+		cmocka_unit_test(test_action_struct),
+		cmocka_unit_test(test_build_refuses),
+		cmocka_unit_test(test_bpf_matches_table),
+		cmocka_unit_test(test_bpf_unnamed_number),
+		cmocka_unit_test(test_bpf_profile),
+		cmocka_unit_test(test_pfc_f1),
+		cmocka_unit_test(test_pfc_f2_complain),
+		cmocka_unit_test(test_pfc_profile),
+		cmocka_unit_test(test_live_f1_allowed),
+		cmocka_unit_test(test_live_f1_unlisted_kill),
+		cmocka_unit_test(test_live_f1_unlisted_errno),
+		cmocka_unit_test(test_live_i386_killed),
+		cmocka_unit_test(test_live_x32_killed),
+		cmocka_unit_test(test_live_f2_serving),
+		cmocka_unit_test(test_live_f2_init_only_killed),
+		cmocka_unit_test(test_live_f1_without_transition_blocks_seccomp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
