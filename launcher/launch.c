@@ -111,6 +111,7 @@ static int run_traced(struct launcher *L, int *status)
 		.nrules = L->policy->has_transition ? 1 : 0,
 		.settle_timeout_ms = L->o->settle_timeout_ms,
 		.detach_serving = enforce,
+		.lazy_until_armed = enforce && sb_filter_lazy(L->policy),
 		.child_setup = child_confine,
 		.ops = &launcher_ops,
 		.ctx = L,
@@ -118,10 +119,14 @@ static int run_traced(struct launcher *L, int *status)
 
 	L->trace = sb_trace_start(L->path, L->o->argv, &t);
 	if (!L->trace)
-		return -errno;
+		die("cannot trace %s: %s (is sandbox-run itself traced?)", L->path, strerror(errno));
 	L->root = sb_trace_root_pid(L->trace);
 	sb_forward_target(L->root);
-	return sb_trace_run(L->trace, status);
+	int r = sb_trace_run(L->trace, status);
+	if (L->o->verbose)
+		warnx("%lu ptrace stops, %d transition%s", sb_trace_stops(L->trace), L->transitions,
+		      L->transitions == 1 ? "" : "s");
+	return r;
 }
 
 static int write_learned(const struct launcher *L)
@@ -163,7 +168,7 @@ int launch(struct launcher *L)
 	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)
 		return exit_for_exec_error(L->path, r);
 	if (r < 0) {
-		warnx("%s was killed: %s", L->path, strerror(-r));
+		warnx("%s was killed: tracing failed: %s", L->path, strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}
 	/* 5. The program is gone: say how, and pass its status on. */

@@ -50,7 +50,7 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	struct launcher *L = ctx;
 	char name[64];
 
-	if (!sc->seccomp_stop || !sc->native)
+	if (L->o->mode != SB_MODE_COMPLAIN || !sc->seccomp_stop || !sc->native)
 		return;
 	if (L->learned)
 		sb_policy_add(L->learned, ph, sc->nr, 1);

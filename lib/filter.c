@@ -31,6 +31,7 @@ const char *const sb_base_set[] = {
 #define SB_TRACE_PROFILE 0
 #define SB_TRACE_F1 1
 #define SB_TRACE_F2 2
+/* SB_TRACE_AFTER (filter.h): an `after` call of a lazy F1. */
 
 /* Largest errno the kernel passes back from SECCOMP_RET_ERRNO (MAX_ERRNO). */
 #define SB_ERRNO_MAX 4095
@@ -135,6 +136,32 @@ static uint32_t to_scmp(const struct sb_action *a, enum sb_mode mode, uint32_t t
 	return SCMP_ACT_KILL_PROCESS; /* kill, and anything unknown: fail closed */
 }
 
+/* An `after` call may answer RET_TRACE in F1 only if F2 kills or fails it:
+ * KILL and ERRNO outrank TRACE, so once the tracer has detached the call
+ * still does what F2 says, never ENOSYS. (LOG and ALLOW rank below TRACE.) */
+static bool lazy_safe(const struct sb_policy *p, int nr)
+{
+	enum sb_act_kind k = sb_filter_action(p, SB_FILTER_F2, nr).kind;
+
+	return k == SB_ACT_KILL || k == SB_ACT_ERRNO;
+}
+
+bool sb_filter_lazy(const struct sb_policy *p)
+{
+	int n = 0;
+
+	if (!p->has_transition || !p->tr.nafter)
+		return false;
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		if (!sb_bit_test(p->tr.after_set, nr))
+			continue;
+		if (!lazy_safe(p, nr))
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind,
 			       enum sb_mode mode, int nr)
 {
@@ -142,6 +169,9 @@ uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind ki
 
 	if (kind == SB_FILTER_PROFILE)
 		return SCMP_ACT_TRACE(SB_TRACE_PROFILE);
+	if (kind == SB_FILTER_F1 && mode == SB_MODE_ENFORCE && sb_bit_test(p->tr.after_set, nr) &&
+	    sb_filter_lazy(p))
+		return SCMP_ACT_TRACE(SB_TRACE_AFTER);
 	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_TRACE_F1 : SB_TRACE_F2);
 }
 

@@ -8,8 +8,9 @@
  * Where init and serving give one syscall different actions, F1 takes the
  * less strict of the two (kill > errno > log > allow), or it would overrule
  * F2 after the transition; init is then looser than written, never serving.
- * F1 never answers SECCOMP_RET_TRACE in enforce mode: a RET_TRACE left behind
- * after detach turns the syscall into ENOSYS for ever (DESIGN.md section 6).
+ * In enforce mode F1 answers SECCOMP_RET_TRACE only where F2 kills or fails
+ * the call (SB_TRACE_AFTER below): a RET_TRACE that F2 does not outrank turns
+ * the syscall into ENOSYS for ever once the tracer detaches (DESIGN.md 6).
  * F1 and F2 kill the process for a foreign ABI (i386, x32); the profiling
  * filter traces those calls too.
  */
@@ -19,6 +20,7 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "policy.h"
@@ -62,6 +64,13 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
  * and in complain mode kill/errno turned into SCMP_ACT_TRACE(1) for F1,
  * SCMP_ACT_TRACE(2) for F2 (the tracer reads 1 or 2 with PTRACE_GETEVENTMSG);
  * SCMP_ACT_TRACE(0) for every call under SB_FILTER_PROFILE. */
+/* Lazy init: with a rule that has `after` calls which F2 kills or fails,
+ * F1 (enforce mode) answers SECCOMP_RET_TRACE with this data for them, so
+ * the tracer can let the process run with PTRACE_CONT until it is armed
+ * instead of stopping at every syscall. True if the policy allows it. */
+#define SB_TRACE_AFTER 3
+bool sb_filter_lazy(const struct sb_policy *p);
+
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind,
 			       enum sb_mode mode, int nr);
 

@@ -17,18 +17,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "trace_int.h"
 #include "util.h"
 
 enum ev_kind {
-	EV_NONE,     /* nothing ready (WNOHANG while settling) */
-	EV_GONE,     /* the task exited or was killed */
-	EV_SYSCALL,  /* syscall stop (entry/exit) or seccomp stop */
-	EV_CLONE,    /* fork, vfork or clone event */
-	EV_EXEC,
-	EV_STOP,     /* PTRACE_EVENT_STOP: attach, interrupt or group-stop */
-	EV_SIGNAL,   /* signal-delivery-stop */
-	EV_OTHER,    /* an event we do not use: resume */
+	EVT_NONE,     /* nothing ready (WNOHANG while settling) */
+	EVT_GONE,     /* the task exited or was killed */
+	EVT_SYSCALL,  /* syscall stop (entry/exit) or seccomp stop */
+	EVT_CLONE,    /* fork, vfork or clone event */
+	EVT_EXEC,
+	EVT_STOP,     /* PTRACE_EVENT_STOP: attach, interrupt or group-stop */
+	EVT_SIGNAL,   /* signal-delivery-stop */
+	EVT_OTHER,    /* an event we do not use: resume */
 };
 
 struct event {
@@ -120,15 +121,21 @@ fail:
 	return NULL;
 }
 
-/* In SYSCALL mode a process in init needs every entry stop; anything else
- * (profiling, complain mode after the transition) only seccomp stops. */
+/* In SYSCALL mode a process in init needs every entry stop (once armed, if
+ * lazy); anything else (profiling, complain mode after the transition) only
+ * seccomp stops. */
+static bool wants_entry_stops(const struct sb_trace *tr, const struct sb_proc *p)
+{
+	if (tr->o.mode != SB_TRACE_SYSCALL || p->ph.phase != SB_PHASE_INIT)
+		return false;
+	return !tr->o.lazy_until_armed || p->ph.armed;
+}
+
 int sb_trace_resume(struct sb_trace *tr, struct sb_thread *t)
 {
 	int sig = t->pending_sig;
-	enum __ptrace_request req = PTRACE_CONT;
+	enum __ptrace_request req = wants_entry_stops(tr, t->proc) ? PTRACE_SYSCALL : PTRACE_CONT;
 
-	if (tr->o.mode == SB_TRACE_SYSCALL && t->proc->ph.phase == SB_PHASE_INIT)
-		req = PTRACE_SYSCALL;
 	t->pending_sig = 0;
 	t->stopped = false;
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
@@ -146,25 +153,25 @@ static void next_event(struct sb_trace *tr, struct event *ev)
 	while (tid < 0 && errno == EINTR);
 	ev->tid = tid;
 	if (tid <= 0) {
-		ev->kind = EV_NONE;
+		ev->kind = EVT_NONE;
 		if (tid < 0 && errno == ECHILD)
 			tr->root_done = true; /* nothing left to wait for */
 		return;
 	}
 	int st = ev->status;
 	if (WIFEXITED(st) || WIFSIGNALED(st))
-		ev->kind = EV_GONE;
+		ev->kind = EVT_GONE;
 	else if (WSTOPSIG(st) == (SIGTRAP | 0x80))
-		ev->kind = EV_SYSCALL;
+		ev->kind = EVT_SYSCALL;
 	else switch (st >> 16) {
-	case 0: ev->kind = EV_SIGNAL; break;
-	case PTRACE_EVENT_SECCOMP: ev->kind = EV_SYSCALL; break;
+	case 0: ev->kind = EVT_SIGNAL; break;
+	case PTRACE_EVENT_SECCOMP: ev->kind = EVT_SYSCALL; break;
 	case PTRACE_EVENT_CLONE:
 	case PTRACE_EVENT_FORK:
-	case PTRACE_EVENT_VFORK: ev->kind = EV_CLONE; break;
-	case PTRACE_EVENT_EXEC: ev->kind = EV_EXEC; break;
-	case PTRACE_EVENT_STOP: ev->kind = EV_STOP; break;
-	default: ev->kind = EV_OTHER; break;
+	case PTRACE_EVENT_VFORK: ev->kind = EVT_CLONE; break;
+	case PTRACE_EVENT_EXEC: ev->kind = EVT_EXEC; break;
+	case PTRACE_EVENT_STOP: ev->kind = EVT_STOP; break;
+	default: ev->kind = EVT_OTHER; break;
 	}
 }
 
@@ -197,6 +204,26 @@ void sb_trace_report(struct sb_trace *tr, struct sb_thread *t, const struct sb_s
 		tr->o.ops->syscall(tr->o.ctx, t, sc, t->proc->ph.phase);
 }
 
+/* Lazy init: an `after` call seen through F1's RET_TRACE. From the moment
+ * the process is armed every thread must stop at each syscall entry to catch
+ * the marker, so the other threads are interrupted and resume under
+ * PTRACE_SYSCALL. A marker call a thread makes before its interrupt lands is
+ * missed and the transition comes at a later one: late is safe, early would
+ * kill (DESIGN.md section 5). */
+static void on_after(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc)
+{
+	struct sb_proc *p = t->proc;
+	unsigned was = p->ph.armed;
+
+	if (p->ph.phase == SB_PHASE_INIT && p->program_started)
+		sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc->nr, sc->args);
+	if (!was && p->ph.armed)
+		for (struct sb_thread *th = p->threads; th; th = th->next_in_proc)
+			if (th != t && !th->stopped)
+				ptrace(PTRACE_INTERRUPT, th->tid, 0, 0);
+	sb_trace_resume(tr, t);
+}
+
 /* The phase rule runs on the stop that sees every syscall once: seccomp
  * stops when profiling, entry stops under PTRACE_SYSCALL. */
 static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
@@ -208,6 +235,10 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	if (get_syscall(t->tid, &sc, &op) < 0 || op == PTRACE_SYSCALL_INFO_EXIT ||
 	    op == PTRACE_SYSCALL_INFO_NONE) {
 		sb_trace_resume(tr, t);
+		return;
+	}
+	if (sc.seccomp_stop && tr->o.lazy_until_armed && sc.ret_data == SB_TRACE_AFTER) {
+		on_after(tr, t, &sc);
 		return;
 	}
 	bool sees_all = (tr->o.mode == SB_TRACE_SECCOMP) == sc.seccomp_stop;
@@ -330,9 +361,9 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 {
 	struct sb_thread *t;
 
-	if (ev->kind == EV_NONE)
+	if (ev->kind == EVT_NONE)
 		return;
-	if (ev->kind == EV_GONE) {
+	if (ev->kind == EVT_GONE) {
 		on_gone(tr, ev);
 		return;
 	}
@@ -342,12 +373,13 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 		return;
 	}
 	t->stopped = true;
+	tr->stops++;
 	switch (ev->kind) {
-	case EV_SYSCALL: on_syscall(tr, t); break;
-	case EV_CLONE: on_clone(tr, t); break;
-	case EV_EXEC: on_exec(tr, t); break;
-	case EV_STOP: on_stop(tr, t, ev->status); break;
-	case EV_SIGNAL:
+	case EVT_SYSCALL: on_syscall(tr, t); break;
+	case EVT_CLONE: on_clone(tr, t); break;
+	case EVT_EXEC: on_exec(tr, t); break;
+	case EVT_STOP: on_stop(tr, t, ev->status); break;
+	case EVT_SIGNAL:
 		t->pending_sig = WSTOPSIG(ev->status);
 		sb_trace_resume(tr, t);
 		break;
@@ -377,11 +409,11 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 		dispatch(tr, &ev);
 		if (tr->nsettling)
 			sb_settle_poll(tr);
-		if (ev.kind == EV_NONE && tr->nsettling) {
+		if (ev.kind == EVT_NONE && tr->nsettling) {
 			struct timespec ts = {0, 50 * 1000};
 			nanosleep(&ts, NULL);
 		}
-		if (ev.kind == EV_NONE && !tr->nsettling && ev.tid < 0)
+		if (ev.kind == EVT_NONE && !tr->nsettling && ev.tid < 0)
 			break; /* ECHILD: nothing left */
 	}
 	if (tr->fatal) {
@@ -421,6 +453,11 @@ double sb_trace_elapsed_ms(const struct sb_trace *tr)
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr)
 {
 	return tr->foreign;
+}
+
+unsigned long sb_trace_stops(const struct sb_trace *tr)
+{
+	return tr->stops;
 }
 
 void sb_trace_free(struct sb_trace *tr)

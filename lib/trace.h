@@ -99,6 +99,10 @@ struct sb_trace_opts {
 	/* Processes in serving are never traced: a process born in serving (forked
 	 * after its parent's transition) is detached at its first stop. */
 	bool detach_serving;
+	/* F1 answers RET_TRACE (SB_TRACE_AFTER) for the rule's `after` calls
+	 * (filter.h, sb_filter_lazy): a process runs with PTRACE_CONT until one
+	 * of them arms it, then stops at every syscall entry. */
+	bool lazy_until_armed;
 	/* Runs in the child after the tracer attached, just before execve; it
 	 * installs the filter. Returns 0 or -errno (reported, child exits 125). */
 	int (*child_setup)(void *ctx);
@@ -130,6 +134,8 @@ struct sb_proc *sb_trace_procs(const struct sb_trace *tr); /* list, in order */
 double sb_trace_elapsed_ms(const struct sb_trace *tr);
 /* Foreign-ABI syscalls seen (i386 int 0x80, x32). */
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr);
+/* ptrace stops handled by the main loop so far. */
+unsigned long sb_trace_stops(const struct sb_trace *tr);
 void sb_trace_free(struct sb_trace *tr);
 
 #endif

@@ -19,6 +19,7 @@ struct sb_trace {
 	int exec_err;  /* errno of a failed initial execve, 0 if none */
 	int err_fd;    /* read end of the child's close-on-exec error pipe */
 	unsigned long foreign;
+	unsigned long stops; /* ptrace stops handled: the cost of tracing */
 	struct timespec t0;
 	struct sb_thread *hash[SB_HASH_SIZE];
 	struct sb_proc *procs;
