@@ -120,7 +120,8 @@ static void test_f1_table(void **state)
 		{"getuid", ALLOW},         /* serving only: F2 decides */
 		{"getgid", KILLP},         /* unlisted: default */
 		{"socket", KILLP},         {"accept", ALLOW}, /* marker family */
-		{"accept4", ALLOW},        {"listen", ALLOW}, /* after */
+		{"accept4", ALLOW},
+		{"listen", SCMP_ACT_TRACE(SB_TRACE_AFTER)}, /* after, killed by F2: lazy */
 		{"seccomp", ALLOW},        /* injection of F2 */
 		{"execve", ALLOW},         /* the launcher's exec */
 		{"execveat", KILLP},       {"restart_syscall", ALLOW},
@@ -146,6 +147,33 @@ static void test_f1_table_errno_default(void **state)
 		{NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
+	free(p);
+}
+
+/* Lazy init is allowed only where F2 outranks RET_TRACE for every `after`
+ * call: kill or errno. Allowed or logged in serving, listen must stay ALLOW
+ * in F1, or it would fail with ENOSYS once the tracer has detached. */
+static void test_lazy_only_when_f2_outranks_trace(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const struct row lazy[] = {{"listen", SCMP_ACT_TRACE(SB_TRACE_AFTER)}, {NULL, 0}};
+	const struct row eager[] = {{"listen", ALLOW}, {NULL, 0}};
+
+	assert_true(sb_filter_lazy(p));
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, lazy);
+	/* complain mode never is lazy: it reports through its own RET_TRACE */
+	assert_int_not_equal(sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_COMPLAIN, nr("listen")),
+			     SCMP_ACT_TRACE(SB_TRACE_AFTER));
+	set_act(p, SB_PHASE_SERVING, "listen", SB_ACT_ALLOW, 0);
+	assert_false(sb_filter_lazy(p));
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, eager);
+	set_act(p, SB_PHASE_SERVING, "listen", SB_ACT_LOG, 0);
+	assert_false(sb_filter_lazy(p));
+	set_act(p, SB_PHASE_SERVING, "listen", SB_ACT_ERRNO, EPERM);
+	assert_true(sb_filter_lazy(p));
+	free(p);
+	p = policy(KILL, false);
+	assert_false(sb_filter_lazy(p));
 	free(p);
 }
 
@@ -447,7 +475,8 @@ static void test_pfc_f1(void **state)
 	expect_no_rule(t, "getgid");
 	assert_non_null(strstr(t, "# filter for arch x86_64 "));
 	assert_null(strstr(t, "arch x86 ")); /* native arch only */
-	assert_null(strstr(t, "TRACE"));
+	expect_rule(t, "listen", "TRACE(3)"); /* lazy init: the only RET_TRACE */
+	assert_null(strstr(strstr(t, "TRACE(3)") + 1, "TRACE"));
 	assert_non_null(strstr(t, "  # default action\n  action KILL_PROCESS;\n"));
 	assert_non_null(strstr(t, "# invalid architecture action\naction KILL_PROCESS;\n"));
 	free(t);
@@ -760,6 +789,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_f1_table),
 		cmocka_unit_test(test_f1_table_errno_default),
+		cmocka_unit_test(test_lazy_only_when_f2_outranks_trace),
 		cmocka_unit_test(test_f2_table),
 		cmocka_unit_test(test_single_phase_table),
 		cmocka_unit_test(test_complain_table),
