@@ -199,6 +199,8 @@ int sb_caps_parse(const char *list, uint64_t *out, char *bad, size_t badlen)
 	return 0;
 }
 
+/* NULL also for a capability libcap cannot name: cap_to_name() gives its
+ * number then, which sb_caps_parse() would refuse. */
 const char *sb_caps_format(uint64_t caps, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -210,8 +212,10 @@ const char *sb_caps_format(uint64_t caps, char *buf, size_t len)
 		if (!keeps(caps, c))
 			continue;
 		char *name = cap_to_name(c);
-		if (!name)
+		if (!name || !isalpha((unsigned char)name[0])) {
+			cap_free(name);
 			return NULL;
+		}
 		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
 		cap_free(name);
 		if (n < 0 || (size_t)n >= len - used)

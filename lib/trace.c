@@ -425,10 +425,14 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 	return tr->exec_err ? -tr->exec_err : 0;
 }
 
+/* Traced processes and the root (our child, so its pid cannot have been
+ * reused). Detached processes are not killed here: they are serving, under
+ * F1+F2, and we no longer see their exit, so their pids may be someone
+ * else's by now. */
 void sb_trace_kill_all(struct sb_trace *tr)
 {
 	for (struct sb_proc *p = tr->procs; p; p = p->next)
-		if (!p->exited)
+		if (!p->exited && (p->traced || p->pid == tr->root))
 			kill(p->pid, SIGKILL);
 	/* reap what we can so no zombie outlives the run */
 	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
