@@ -1,0 +1,252 @@
+/* policy_write.c - write sandbox-policy(5) files.
+ *
+ * The writer emits only what the reader (policy_ini.c) accepts, lengths
+ * included, so write-then-read gives an equal policy (sb_policy_equal); a
+ * policy it cannot write that way is refused (-EINVAL, -ENAMETOOLONG).
+ *
+ * sb_policy_write() is atomic: the policy goes to a temporary file in the
+ * same directory as the target, is flushed and fsync()ed, then rename()d
+ * over the target (and the directory is synced). On any error the temporary
+ * file is removed and an existing file at the target is left untouched.
+ */
+#include "policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "policy_ini_int.h"
+#include "util.h"
+
+struct writer {
+	FILE *f;
+	int err; /* first error, -errno */
+};
+
+/* Write one line; a line the reader could not take is an error instead. */
+SB_PRINTF(2, 3) static void put(struct writer *w, const char *fmt, ...)
+{
+	char line[LINE_MAX_BYTES + 2];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || n > LINE_MAX_BYTES) {
+		if (w->err == 0)
+			w->err = -ENAMETOOLONG;
+		return;
+	}
+	if (w->err == 0 && fprintf(w->f, "%s\n", line) < 0)
+		w->err = -EIO;
+}
+
+/* A value inih gives back unchanged: no control characters, no white space
+ * at either end, no ';' that inih would take for an inline comment. */
+static bool value_ok(const char *v)
+{
+	if (*v == '\0' || *v == ';' || isspace((unsigned char)*v) ||
+	    isspace((unsigned char)v[strlen(v) - 1]))
+		return false;
+	for (const char *s = v; *s; s++)
+		if (iscntrl((unsigned char)*s) || (*s == ';' && isspace((unsigned char)s[-1])))
+			return false;
+	return true;
+}
+
+static bool policy_writable(const struct sb_policy *p)
+{
+	return p->version == SB_POLICY_VERSION && strcmp(p->arch, "x86_64") == 0 &&
+	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE && value_ok(p->program);
+}
+
+/* Comments are informative: one that does not fit a line is cut (at a UTF-8
+ * character boundary), control characters become spaces. */
+static void put_comment(struct writer *w, const char *text)
+{
+	char c[LINE_MAX_BYTES - 1];
+	size_t n;
+
+	snprintf(c, sizeof(c), "%s", text);
+	n = strlen(c);
+	if (n < strlen(text))
+		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
+			c[--n] = '\0';
+	for (char *s = c; *s; s++)
+		if (iscntrl((unsigned char)*s))
+			*s = ' ';
+	put(w, ";%s%s", *c ? " " : "", c);
+}
+
+static void put_sandbox(struct writer *w, const struct sb_policy *p)
+{
+	char buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
+	/* Room for all 64 caps (libcap's names are shorter than SB_NAME_LEN):
+	 * NULL from sb_caps_format then means a cap libcap cannot name, which
+	 * the reader would refuse. A list too long for a line is put()'s error. */
+	char caps[64 * (SB_NAME_LEN + 2) + 1];
+	const char *c;
+
+	put(w, "[sandbox]");
+	put(w, "version = %d", p->version);
+	put(w, "program = %s", p->program);
+	put(w, "arch = %s", p->arch);
+	put(w, "default = %s", sb_action_format(&p->def, buf, sizeof(buf)));
+	c = sb_caps_format(p->caps, caps, sizeof(caps));
+	if (c == NULL) {
+		if (w->err == 0)
+			w->err = -EINVAL;
+		c = "";
+	}
+	put(w, "capabilities =%s%s", *c ? " " : "", c);
+	if (!p->has_transition)
+		return;
+	put(w, "transition = %s", sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)));
+	if (p->tr.fd >= 0)
+		put(w, "transition_fd = %d", p->tr.fd);
+	if (p->tr.nafter > 0)
+		put(w, "transition_after = %s",
+		    sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)));
+}
+
+struct named {
+	int nr;
+	char name[SB_NAME_LEN];
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase ph)
+{
+	struct named *v = calloc(SB_NR_MAX, sizeof(*v));
+	int n = 0;
+
+	if (v == NULL) {
+		w->err = w->err ? w->err : -ENOMEM;
+		return;
+	}
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		if (p->phase[ph][nr].act.kind == SB_ACT_NONE)
+			continue;
+		v[n].nr = nr;
+		sb_syscall_name(nr, v[n++].name, SB_NAME_LEN);
+	}
+	qsort(v, (size_t)n, sizeof(*v), by_name);
+	put(w, "[%s]", sb_phase_name(ph));
+	put(w, "; %d syscall%s", n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++) {
+		const struct sb_entry *e = &p->phase[ph][v[i].nr];
+		char act[64];
+
+		sb_action_format(&e->act, act, sizeof(act));
+		if (e->count > 0)
+			put(w, "%s = %s ; %llu call%s", v[i].name, act, (unsigned long long)e->count,
+			    e->count == 1 ? "" : "s");
+		else
+			put(w, "%s = %s", v[i].name, act);
+	}
+	free(v);
+}
+
+int sb_policy_write_stream(const struct sb_policy *p, FILE *f)
+{
+	struct writer w = { .f = f, .err = 0 };
+
+	if (!policy_writable(p))
+		return -EINVAL;
+	put(&w, "; %s", HEADER_COMMENT);
+	for (int i = 0; i < p->ncomments && i < SB_MAX_COMMENTS; i++)
+		put_comment(&w, p->comments[i]);
+	put(&w, "%s", "");
+	put_sandbox(&w, p);
+	put(&w, "%s", "");
+	put_phase(&w, p, SB_PHASE_INIT);
+	if (p->has_transition) {
+		put(&w, "%s", "");
+		put_phase(&w, p, SB_PHASE_SERVING);
+	}
+	if (w.err == 0 && ferror(f))
+		w.err = -EIO;
+	return w.err;
+}
+
+/* Template "<dir>/.<base>.XXXXXX": the same directory, so rename is atomic. */
+static int temp_name(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	int n = snprintf(buf, len, "%.*s.%s.XXXXXX", dirlen, path, slash ? slash + 1 : path);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Write, flush, set the mode and fsync; closes fd in every case. */
+static int write_fd(const struct sb_policy *p, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	int r;
+
+	if (f == NULL) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	r = sb_policy_write_stream(p, f);
+	if (r == 0 && fflush(f) != 0)
+		r = -errno;
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* Make the rename itself durable; the new file is in place either way. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int sb_policy_write(const struct sb_policy *p, const char *path)
+{
+	char tmp[PATH_MAX];
+	int fd, r;
+
+	r = temp_name(path, tmp, sizeof(tmp));
+	if (r < 0)
+		return r;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = write_fd(p, fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp); /* the previous file, if any, is untouched */
+		return r;
+	}
+	sync_dir(path);
+	return 0;
+}
