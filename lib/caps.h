@@ -22,7 +22,8 @@ int sb_caps_drop(uint64_t keep);
  * Returns 0 or -EINVAL with the bad name copied to bad (if non-NULL). */
 int sb_caps_parse(const char *list, uint64_t *out, char *bad, size_t badlen);
 /* Format as "cap_a, cap_b" (libcap's names, in number order; "" for none).
- * Returns buf, or NULL if the list does not fit in len bytes. */
+ * Returns buf, or NULL if the list does not fit in len bytes or libcap
+ * cannot name one of the capabilities. */
 const char *sb_caps_format(uint64_t caps, char *buf, size_t len);
 
 #endif
