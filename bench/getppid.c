@@ -1,0 +1,79 @@
+/* getppid - time a loop of getppid() system calls and print ns per call.
+ *
+ *   getppid [-a] [COUNT]     COUNT calls (default 5000000) after 10000 warm-up
+ *
+ * -a  first call accept4() once on a non-blocking listening loopback socket
+ *     (it fails with EAGAIN): with a policy whose transition is `accept`,
+ *     sandbox-run injects the serving filter F2 there, so the timed loop runs
+ *     under F1+F2. Without a transition rule the call is just one more syscall.
+ *
+ * getppid goes to the kernel every time (glibc does not cache it; we call
+ * syscall(2) anyway), and its filter result depends only on the syscall
+ * number, so the kernel's seccomp action cache applies to it. The clock is
+ * read through the vDSO, outside the loop.
+ *
+ * Output: one line, the ns per call with two decimals (bench/run parses it).
+ */
+#define _GNU_SOURCE
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int call_marker(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0) {
+		perror("getppid: socket");
+		return -1;
+	}
+	if (accept4(fd, NULL, NULL, SOCK_CLOEXEC) >= 0) { /* nobody connects: EAGAIN */
+		fprintf(stderr, "getppid: accept4 unexpectedly succeeded\n");
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	long count = 5000000;
+	int marker = 0, i = 1;
+
+	if (i < argc && strcmp(argv[i], "-a") == 0) {
+		marker = 1;
+		i++;
+	}
+	if (i < argc)
+		count = strtol(argv[i++], NULL, 10);
+	if (i != argc || count <= 0) {
+		fprintf(stderr, "usage: getppid [-a] [COUNT]\n");
+		return 2;
+	}
+	if (marker && call_marker() < 0)
+		return 1;
+	for (long n = 0; n < 10000; n++)
+		syscall(SYS_getppid);
+
+	double t0 = now_ns();
+	for (long n = 0; n < count; n++)
+		syscall(SYS_getppid);
+	double t1 = now_ns();
+
+	printf("%.2f\n", (t1 - t0) / (double)count);
+	return 0;
+}
