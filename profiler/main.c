@@ -42,8 +42,11 @@ static struct sb_policy *load_existing(const char *path)
 	return old;
 }
 
-static void describe_run(struct sb_policy *p, const struct profile_opts *o, const char *path)
+/* `program` is the name the user gave, as a packaged policy would say it
+ * (redis-server, not /usr/bin/redis-check-rdb). */
+static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 {
+	const char *path = o->argv[0];
 	size_t used;
 	char *c = p->comments[p->ncomments++];
 
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
 	pr.policy = sb_policy_new();
 	if (!pr.policy)
 		die("out of memory");
-	describe_run(pr.policy, &o, path);
+	describe_run(pr.policy, &o);
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
 		die("%s", err);
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
