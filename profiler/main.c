@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,12 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	memcpy(p->program, path, strlen(path) + 1);
 	p->def = o->def;
 	used = (size_t)snprintf(c, SB_COMMENT_LEN, "profiled:");
-	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++)
-		used += (size_t)snprintf(c + used, SB_COMMENT_LEN - used, " %s", *a);
+	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++) {
+		/* quoted as a shell would need it, so the line can be rerun */
+		bool plain = **a && strspn(*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789-_=./:,+@%") == strlen(*a);
+		used += (size_t)snprintf(c + used, SB_COMMENT_LEN - used, plain ? " %s" : " '%s'", *a);
+	}
 }
 
 static void save(struct sb_policy *new, struct sb_policy *old, const char *out)
