@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -138,6 +139,15 @@ static int write_learned(const struct launcher *L)
 	else if (!L->o->quiet)
 		warnx("wrote %s", L->o->learn);
 	return r;
+}
+
+void launcher_free(struct launcher *L)
+{
+	sb_trace_free(L->trace);
+	seccomp_release(L->f1);
+	free(L->f2.filter);
+	free(L->policy);
+	free(L->learned);
 }
 
 int launch(struct launcher *L)

@@ -24,6 +24,7 @@ struct launcher {
 
 /* The whole sequence; returns the exit status for main(). */
 int launch(struct launcher *L);
+void launcher_free(struct launcher *L);
 
 /* supervise.c */
 extern const struct sb_trace_ops launcher_ops;

@@ -24,5 +24,7 @@ int main(int argc, char **argv)
 		printf("sandbox-run %s\n", SB_VERSION);
 		return SB_EXIT_OK;
 	}
-	return launch(&L);
+	int status = launch(&L);
+	launcher_free(&L);
+	return status;
 }

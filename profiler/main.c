@@ -108,7 +108,8 @@ int main(int argc, char **argv)
 	r = sb_resolve_program(o.argv[0], path, sizeof(path));
 	if (r < 0)
 		return exec_failure(o.argv[0], r);
-	const char *out = o.output ? o.output : default_output(o.argv[0]);
+	sb_autofree char *default_out = o.output ? NULL : default_output(o.argv[0]);
+	const char *out = o.output ? o.output : default_out;
 	struct sb_policy *old = o.merge ? load_existing(out) : NULL;
 	pr.policy = sb_policy_new();
 	if (!pr.policy)
