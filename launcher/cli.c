@@ -1,6 +1,7 @@
 #include "cli.h"
 
-#include <getopt.h>
+#include "options.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,9 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int parse_one(int c, struct run_opts *o, char *err, size_t errlen)
+static int parse_one(int c, void *opts, char *err, size_t errlen)
 {
-	char *end;
+	struct run_opts *o = opts;
 
 	switch (c) {
 	case 'p': o->policy = optarg; return 0;
@@ -58,13 +59,13 @@ static int parse_one(int c, struct run_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--mode: expected enforce or complain, got '%s'", optarg);
 		return -1;
 	case OPT_SETTLE:
-		o->settle_timeout_ms = (int)strtol(optarg, &end, 10);
-		if (*optarg && !*end && o->settle_timeout_ms >= 1 && o->settle_timeout_ms <= 60000)
+		if (sb_parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
 			return 0;
 		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
 		return -1;
 	default:
-		return -1; /* the caller names the option */
+		snprintf(err, errlen, "option -%c is not handled", c);
+		return -1; /* unreachable: getopt only returns listed options */
 	}
 }
 
@@ -87,30 +88,14 @@ static int check(const struct run_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* getopt leaves the offending option in optopt (short) or before optind. */
-static void bad_option(char **argv, char *err, size_t errlen)
-{
-	if (optopt)
-		snprintf(err, errlen, "unknown option or missing argument: -%c (see --help)", optopt);
-	else
-		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)", argv[optind - 1]);
-}
-
 int run_parse_args(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
-	int c;
-
 	memset(o, 0, sizeof(*o));
 	o->mode = SB_MODE_ENFORCE;
-	optind = 0;
-	optopt = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:vqhV", longopts, NULL)) != -1)
-		if (parse_one(c, o, err, errlen) < 0) {
-			if (c == '?' || c == ':')
-				bad_option(argv, err, errlen);
-			return -1;
-		}
-	o->argv = argv + optind;
+	int first = sb_parse_options(argc, argv, "p:vqhV", longopts, parse_one, o, err, errlen);
+
+	if (first < 0)
+		return -1;
+	o->argv = argv + first;
 	return check(o, err, errlen);
 }

@@ -1,6 +1,7 @@
 #include "cli.h"
 
-#include <getopt.h>
+#include "options.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,17 +45,6 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int parse_int(const char *s, int min, int max, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 static void set_marker(struct profile_opts *o, const char *spec)
 {
 	if (!strcmp(spec, "none")) {
@@ -67,8 +57,10 @@ static void set_marker(struct profile_opts *o, const char *spec)
 	}
 }
 
-static int parse_one(int c, struct profile_opts *o, char *err, size_t errlen)
+static int parse_one(int c, void *opts, char *err, size_t errlen)
 {
+	struct profile_opts *o = opts;
+
 	switch (c) {
 	case 'm': set_marker(o, optarg); return 0;
 	case 'o': o->output = optarg; return 0;
@@ -79,12 +71,12 @@ static int parse_one(int c, struct profile_opts *o, char *err, size_t errlen)
 	case 'V': o->version = true; return 0;
 	case OPT_MARKER_AFTER: o->marker_after = optarg; return 0;
 	case OPT_MARKER_FD:
-		if (parse_int(optarg, 0, 1 << 20, &o->marker_fd) == 0)
+		if (sb_parse_int(optarg, 0, 1 << 20, &o->marker_fd) == 0)
 			return 0;
 		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
 		return -1;
 	case OPT_SETTLE:
-		if (parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
+		if (sb_parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
 			return 0;
 		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
 		return -1;
@@ -94,7 +86,8 @@ static int parse_one(int c, struct profile_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--default: expected kill, errno NAME or log, got '%s'", optarg);
 		return -1;
 	default:
-		return -1; /* the caller names the option */
+		snprintf(err, errlen, "option -%c is not handled", c);
+		return -1; /* unreachable: getopt only returns listed options */
 	}
 }
 
@@ -113,31 +106,15 @@ static int check(const struct profile_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* getopt leaves the offending option in optopt (short) or before optind. */
-static void bad_option(char **argv, char *err, size_t errlen)
-{
-	if (optopt)
-		snprintf(err, errlen, "unknown option or missing argument: -%c (see --help)", optopt);
-	else
-		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)", argv[optind - 1]);
-}
-
 int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err, size_t errlen)
 {
-	int c;
-
 	memset(o, 0, sizeof(*o));
 	o->marker_fd = -1;
 	o->def.kind = SB_ACT_KILL;
-	optind = 0;
-	optopt = 0; /* reset getopt, also between unit tests */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:o:MTqhV", longopts, NULL)) != -1)
-		if (parse_one(c, o, err, errlen) < 0) {
-			if (c == '?' || c == ':')
-				bad_option(argv, err, errlen);
-			return -1;
-		}
-	o->argv = argv + optind;
+	int first = sb_parse_options(argc, argv, "m:o:MTqhV", longopts, parse_one, o, err, errlen);
+
+	if (first < 0)
+		return -1;
+	o->argv = argv + first;
 	return check(o, err, errlen);
 }
