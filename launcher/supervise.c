@@ -3,6 +3,10 @@
  * say why the program died when seccomp killed it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +68,41 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	      (unsigned long long)sc->args[4], (unsigned long long)sc->args[5]);
 }
 
-/* The kernel logs seccomp kills (audit type 1326) with the syscall number;
- * without auditd they reach the kernel log. Best effort: the last record
- * for pid. Returns the number or -1. */
-static int killed_syscall(pid_t pid)
+/* A native call by its name; a foreign-ABI one (every filter kills those)
+ * by its ABI, number and that ABI's name for it, from libseccomp. */
+static int describe(unsigned long arch, long nr, char *buf, size_t len)
+{
+	uint32_t token = arch == AUDIT_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X32;
+	bool x32 = arch == AUDIT_ARCH_X86_64 && nr >= __X32_SYSCALL_BIT;
+
+	if (arch == AUDIT_ARCH_X86_64 && !x32) {
+		char name[64];
+		if (!sb_syscall_name((int)nr, name, sizeof(name)))
+			return -1;
+		snprintf(buf, len, "syscall %s", name);
+		return 0;
+	}
+	if (!x32 && arch != AUDIT_ARCH_I386) {
+		snprintf(buf, len, "syscall %ld of audit arch %#lx", nr, arch);
+		return 0;
+	}
+	char *name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	snprintf(buf, len, "%s syscall %ld (%s, a foreign ABI)", x32 ? "x32" : "i386",
+		 x32 ? nr - __X32_SYSCALL_BIT : nr, name ? name : "?");
+	free(name);
+	return 0;
+}
+
+/* The kernel logs seccomp kills (audit type 1326) with the ABI and the
+ * number; without auditd they reach the kernel log. Best effort: the last
+ * record for pid, described into buf ("syscall uname", "i386 syscall 20
+ * (getpid, a foreign ABI)").
+ * Returns 0, or -1 when there is none. */
+static int killed_syscall(pid_t pid, char *buf, size_t len)
 {
 	char rec[2048], key[32];
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), nr = -1;
+	const char *s, *a;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = -1;
 	ssize_t n;
 
 	if (fd < 0)
@@ -82,22 +114,22 @@ static int killed_syscall(pid_t pid)
 		if (n < 0)
 			break;
 		rec[n] = '\0';
-		const char *s = strstr(rec, "type=1326");
-		if (s && strstr(s, key) && (s = strstr(s, " syscall=")))
-			nr = atoi(s + 9);
+		s = strstr(rec, "type=1326");
+		if (!s || !strstr(s, key) || !(a = strstr(s, " arch=")) || !(s = strstr(s, " syscall=")))
+			continue;
+		found = describe(strtoul(a + 6, NULL, 16), strtol(s + 9, NULL, 10), buf, len);
 	}
 	close(fd);
-	return nr;
+	return found;
 }
 
 static void report_kill(const struct launcher *L, pid_t pid, const char *exe, enum sb_phase ph)
 {
-	char name[64];
-	int nr = killed_syscall(pid);
+	char what[128];
 
-	if (nr >= 0)
-		warnx("%s (pid %d) killed by seccomp in phase %s: syscall %s", exe, pid, sb_phase_name(ph),
-		      sb_syscall_name(nr, name, sizeof(name)) ? name : "?");
+	if (killed_syscall(pid, what, sizeof(what)) == 0)
+		warnx("%s (pid %d) killed by seccomp in phase %s: %s", exe, pid, sb_phase_name(ph),
+		      what);
 	else
 		warnx("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		      "--mode=complain --policy %s -- ...",

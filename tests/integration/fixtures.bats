@@ -205,7 +205,7 @@ syscalls_after() {
 }
 
 @test "strace: serving_only's serving phase is exactly accept4 sysinfo write exit_group" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	skip_unless_program strace
 	run bounded strace -qq -o so.trace "$FIXTURES/serving_only"
 	[ "$status" -eq 0 ]
 	grep -q '^accept4(' so.trace
@@ -214,7 +214,7 @@ syscalls_after() {
 }
 
 @test "strace: twophase makes uname once, before the marker; sysinfo only after it" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	skip_unless_program strace
 	local wait call
 	for wait in accept epoll poll; do
 		run bounded strace -f -qq -o "tp.$wait" "$FIXTURES/twophase" normal --wait="$wait"
@@ -237,7 +237,7 @@ syscalls_after() {
 }
 
 @test "strace: stdin_reader reads fd 0 one byte per call (B+1 reads)" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	skip_unless_program strace
 	printf 'ab\ncd\n' >in
 	run bounded strace -qq -o sr.trace "$FIXTURES/stdin_reader" <in
 	[ "$status" -eq 0 ]

@@ -217,3 +217,11 @@ start_hogs() {
 		SBR_PIDS+=("$!")
 	done
 }
+
+# redis is a test dependency that CI installs: missing there is a failure,
+# never a silent skip; on a developer machine it skips with the reason.
+require_redis() {
+	have_redis && return 0
+	[[ ${CI:-} == true ]] && { echo "redis-server, redis-cli or redis-benchmark missing in CI" >&2; return 1; }
+	skip "redis-server, redis-cli or redis-benchmark not installed"
+}
