@@ -59,7 +59,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsandbox.a $(filter-out %/main.o,$(P
 		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(BUILD)/libsandbox.a $(LDLIBS) -lcmocka
 
 # Fixtures are traced programs: never sanitized (ASan adds syscalls of its own).
-$(BUILD)/fixtures/%: tests/fixtures/%.c
+$(BUILD)/fixtures/%: tests/fixtures/%.c tests/fixtures/fixture.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
