@@ -6,38 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char run_usage[] =
-	"Usage: sandbox-run [OPTIONS] --policy FILE [--] PROGRAM [ARGS...]\n"
-	"Run PROGRAM under the init filter of a sandbox-policy(5) file and switch it\n"
-	"to the serving filter at its transition.\n"
-	"\n"
-	"  -p, --policy=FILE         the policy to enforce (required)\n"
-	"      --mode=MODE           enforce (default) or complain (report what would be\n"
-	"                            denied; only foreign-ABI calls are still killed)\n"
-	"      --learn=FILE          complain mode: write the policy plus what was missing\n"
-	"      --check               validate the policy and exit (0 valid, 125 not)\n"
-	"      --settle-timeout=MS   bound of the settle step (default 1000)\n"
-	"  -v, --verbose             report each transition on stderr\n"
-	"  -q, --quiet               no messages but errors\n"
-	"  -h, --help                this help\n"
-	"  -V, --version             version\n"
-	"\n"
-	"Exit status: the program's (128+N if killed by signal N; 159 is a seccomp\n"
-	"kill); 125 launcher error; 126 cannot execute; 127 not found.\n";
+const char run_usage[] = "Usage: sandbox-run [OPTIONS] --policy FILE [--] PROGRAM [ARGS...]\n"
+                         "Run PROGRAM under the init filter of a sandbox-policy(5) file and switch it\n"
+                         "to the serving filter at its transition.\n"
+                         "\n"
+                         "  -p, --policy=FILE         the policy to enforce (required)\n"
+                         "      --mode=MODE           enforce (default) or complain (report what would be\n"
+                         "                            denied; only foreign-ABI calls are still killed)\n"
+                         "      --learn=FILE          complain mode: write the policy plus what was missing\n"
+                         "      --check               validate the policy and exit (0 valid, 125 not)\n"
+                         "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+                         "  -v, --verbose             report each transition on stderr\n"
+                         "  -q, --quiet               no messages but errors\n"
+                         "  -h, --help                this help\n"
+                         "  -V, --version             version\n"
+                         "\n"
+                         "Exit status: the program's (128+N if killed by signal N; 159 is a seccomp\n"
+                         "kill); 125 launcher error; 126 cannot execute; 127 not found.\n";
 
 enum { OPT_MODE = 256, OPT_LEARN, OPT_CHECK, OPT_SETTLE };
 
 static const struct option longopts[] = {
-	{"policy", required_argument, NULL, 'p'},
-	{"mode", required_argument, NULL, OPT_MODE},
-	{"learn", required_argument, NULL, OPT_LEARN},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"settle-timeout", required_argument, NULL, OPT_SETTLE},
-	{"verbose", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"policy", required_argument, NULL, 'p'},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"learn", required_argument, NULL, OPT_LEARN},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"settle-timeout", required_argument, NULL, OPT_SETTLE},
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_one(int c, void *opts, char *err, size_t errlen)

@@ -10,8 +10,8 @@
 struct run_opts {
 	const char *policy;
 	enum sb_mode mode;
-	const char *learn;      /* complain mode: policy with the missing lines */
-	bool check;             /* validate the policy, run nothing */
+	const char *learn; /* complain mode: policy with the missing lines */
+	bool check;        /* validate the policy, run nothing */
 	int settle_timeout_ms;
 	bool verbose;
 	bool quiet;

@@ -75,8 +75,9 @@ static void load_policy(struct launcher *L)
 static int exit_for_exec_error(const char *prog, int r)
 {
 	warnx("cannot execute %s: %s", prog, strerror(-r));
-	return r == -ENOENT ? SB_EXIT_NOT_FOUND : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
-									      : SB_EXIT_LAUNCHER;
+	return r == -ENOENT                    ? SB_EXIT_NOT_FOUND
+	       : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
+	                                       : SB_EXIT_LAUNCHER;
 }
 
 /* Single phase, enforce: F1 and execve, no tracer at all. */
@@ -91,7 +92,9 @@ static int run_untraced(struct launcher *L, int *status)
 			execv(L->path, L->o->argv);
 			r = -errno;
 		}
-		_exit(r == -ENOENT ? SB_EXIT_NOT_FOUND : r == -EACCES ? SB_EXIT_CANNOT_EXEC : SB_EXIT_LAUNCHER);
+		_exit(r == -ENOENT   ? SB_EXIT_NOT_FOUND
+		      : r == -EACCES ? SB_EXIT_CANNOT_EXEC
+		                     : SB_EXIT_LAUNCHER);
 	}
 	sb_forward_target(L->root);
 	while (waitpid(L->root, status, 0) < 0)
@@ -105,17 +108,17 @@ static int run_traced(struct launcher *L, int *status)
 {
 	bool enforce = L->o->mode == SB_MODE_ENFORCE;
 	struct sb_trace_opts t = {
-		/* complain with a single phase has no transition: seccomp stops
-		 * (the violations) are all it needs */
-		.mode = L->policy->has_transition ? SB_TRACE_SYSCALL : SB_TRACE_SECCOMP,
-		.rules = L->policy->has_transition ? &L->policy->tr : NULL,
-		.nrules = L->policy->has_transition ? 1 : 0,
-		.settle_timeout_ms = L->o->settle_timeout_ms,
-		.detach_serving = enforce,
-		.lazy_until_armed = enforce && sb_filter_lazy(L->policy),
-		.child_setup = child_confine,
-		.ops = &launcher_ops,
-		.ctx = L,
+	    /* complain with a single phase has no transition: seccomp stops
+	     * (the violations) are all it needs */
+	    .mode = L->policy->has_transition ? SB_TRACE_SYSCALL : SB_TRACE_SECCOMP,
+	    .rules = L->policy->has_transition ? &L->policy->tr : NULL,
+	    .nrules = L->policy->has_transition ? 1 : 0,
+	    .settle_timeout_ms = L->o->settle_timeout_ms,
+	    .detach_serving = enforce,
+	    .lazy_until_armed = enforce && sb_filter_lazy(L->policy),
+	    .child_setup = child_confine,
+	    .ops = &launcher_ops,
+	    .ctx = L,
 	};
 
 	L->trace = sb_trace_start(L->path, L->o->argv, &t);

@@ -29,18 +29,19 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 
 	sb_syscall_name(p->transition_nr, name, sizeof(name));
 	if (r == -EBUSY) {
-		warnx("pid %d: thread %d could not take the serving filter (TSYNC); killing the program", p->pid, bad);
+		warnx("pid %d: thread %d could not take the serving filter (TSYNC); killing the program",
+		      p->pid, bad);
 		return r;
 	}
 	if (r < 0) {
-		warnx("pid %d: injecting the serving filter at %s failed: %s; killing the program", p->pid, name,
-		      strerror(-r));
+		warnx("pid %d: injecting the serving filter at %s failed: %s; killing the program", p->pid,
+		      name, strerror(-r));
 		return r;
 	}
 	L->transitions++;
 	if (L->o->verbose)
-		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms", p->pid, p->exe, name, t->tid,
-		      p->settle_ms);
+		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms", p->pid, p->exe, name,
+		      t->tid, p->settle_ms);
 	if (L->o->mode == SB_MODE_COMPLAIN)
 		return 0; /* stay attached to report violations */
 	r = sb_trace_detach_proc(tr, p);
@@ -88,7 +89,7 @@ static int describe(unsigned long arch, long nr, char *buf, size_t len)
 	}
 	char *name = seccomp_syscall_resolve_num_arch(token, (int)nr);
 	snprintf(buf, len, "%s syscall %ld (%s, a foreign ABI)", x32 ? "x32" : "i386",
-		 x32 ? nr - __X32_SYSCALL_BIT : nr, name ? name : "?");
+	         x32 ? nr - __X32_SYSCALL_BIT : nr, name ? name : "?");
 	free(name);
 	return 0;
 }
@@ -128,8 +129,7 @@ static void report_kill(const struct launcher *L, pid_t pid, const char *exe, en
 	char what[128];
 
 	if (killed_syscall(pid, what, sizeof(what)) == 0)
-		warnx("%s (pid %d) killed by seccomp in phase %s: %s", exe, pid, sb_phase_name(ph),
-		      what);
+		warnx("%s (pid %d) killed by seccomp in phase %s: %s", exe, pid, sb_phase_name(ph), what);
 	else
 		warnx("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		      "--mode=complain --policy %s -- ...",
@@ -145,9 +145,9 @@ static void on_proc_exit(void *ctx, struct sb_proc *p)
 }
 
 const struct sb_trace_ops launcher_ops = {
-	.syscall = on_syscall,
-	.transition = on_transition,
-	.proc_exit = on_proc_exit,
+    .syscall = on_syscall,
+    .transition = on_transition,
+    .proc_exit = on_proc_exit,
 };
 
 /* The root's phase at death: traced processes tell; an untraced run is a

@@ -20,17 +20,17 @@
 #include "util.h"
 
 const char *const sb_base_set[] = {
-	"restart_syscall", /* threads interrupted by the detach resume through it */
-	"rt_sigreturn",    /* signals deferred during injection return through it */
-	"exit",            /* a thread ending */
-	"exit_group",      /* a process killed while profiled never showed it */
-	NULL,
+    "restart_syscall", /* threads interrupted by the detach resume through it */
+    "rt_sigreturn",    /* signals deferred during injection return through it */
+    "exit",            /* a thread ending */
+    "exit_group",      /* a process killed while profiled never showed it */
+    NULL,
 };
 
 /* The tracer reads the filter that complained with PTRACE_GETEVENTMSG. */
 #define SB_TRACE_PROFILE 0
-#define SB_TRACE_F1 1
-#define SB_TRACE_F2 2
+#define SB_TRACE_F1      1
+#define SB_TRACE_F2      2
 /* SB_TRACE_AFTER (filter.h): an `after` call of a lazy F1. */
 
 /* Largest errno the kernel passes back from SECCOMP_RET_ERRNO (MAX_ERRNO). */
@@ -55,14 +55,10 @@ static bool is_syscall(int nr, const char *name)
 static int strictness(const struct sb_action *a)
 {
 	switch (a->kind) {
-	case SB_ACT_ALLOW:
-		return 0;
-	case SB_ACT_LOG:
-		return 1;
-	case SB_ACT_ERRNO:
-		return 2;
-	default:
-		return 3; /* kill, and anything unknown: fail closed */
+	case SB_ACT_ALLOW: return 0;
+	case SB_ACT_LOG: return 1;
+	case SB_ACT_ERRNO: return 2;
+	default: return 3; /* kill, and anything unknown: fail closed */
 	}
 }
 
@@ -162,8 +158,7 @@ bool sb_filter_lazy(const struct sb_policy *p)
 	return n > 0;
 }
 
-uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind,
-			       enum sb_mode mode, int nr)
+uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, int nr)
 {
 	struct sb_action a = sb_filter_action(p, kind, nr);
 
@@ -175,8 +170,7 @@ uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind ki
 	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_TRACE_F1 : SB_TRACE_F2);
 }
 
-static uint32_t default_scmp(const struct sb_policy *p, enum sb_filter_kind kind,
-			     enum sb_mode mode)
+static uint32_t default_scmp(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
 {
 	if (kind == SB_FILTER_PROFILE)
 		return SCMP_ACT_TRACE(SB_TRACE_PROFILE);
@@ -188,12 +182,9 @@ static bool action_valid(const struct sb_action *a)
 	switch (a->kind) {
 	case SB_ACT_ALLOW:
 	case SB_ACT_KILL:
-	case SB_ACT_LOG:
-		return true;
-	case SB_ACT_ERRNO:
-		return a->errnum >= 0 && a->errnum <= SB_ERRNO_MAX;
-	default:
-		return false;
+	case SB_ACT_LOG: return true;
+	case SB_ACT_ERRNO: return a->errnum >= 0 && a->errnum <= SB_ERRNO_MAX;
+	default: return false;
 	}
 }
 
@@ -258,7 +249,7 @@ static int add_profile_arches(scmp_filter_ctx ctx)
  * native arch is in the context, so i386 and x32 meet the bad-arch action
  * (libseccomp sends nr >= 0x40000000 with AUDIT_ARCH_X86_64 there too). */
 static int add_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind,
-		     enum sb_mode mode, uint32_t def)
+                     enum sb_mode mode, uint32_t def)
 {
 	for (int nr = 0; nr < SB_NR_MAX; nr++) {
 		uint32_t act = sb_filter_scmp_action(p, kind, mode, nr);
@@ -272,7 +263,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_fil
 }
 
 int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
-		    scmp_filter_ctx *out)
+                    scmp_filter_ctx *out)
 {
 	int rc = check_policy(p, kind);
 	if (rc < 0)
@@ -284,8 +275,7 @@ int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb
 		return -ENOMEM;
 	rc = set_attrs(ctx);
 	if (rc == 0)
-		rc = kind == SB_FILTER_PROFILE ? add_profile_arches(ctx)
-					       : add_rules(ctx, p, kind, mode, def);
+		rc = kind == SB_FILTER_PROFILE ? add_profile_arches(ctx) : add_rules(ctx, p, kind, mode, def);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		return rc;
@@ -336,8 +326,7 @@ int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out)
 	if (rc < 0)
 		return rc;
 	/* A loadable program is whole instructions, at most BPF_MAXINSNS. */
-	if (len == 0 || len % sizeof(struct sock_filter) ||
-	    len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+	if (len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
 		free(buf);
 		return -E2BIG;
 	}

@@ -44,7 +44,7 @@ extern const char *const sb_base_set[];
  * SB_FILTER_PROFILE ignores the policy (p may be NULL). -EINVAL for F2 of a
  * policy without a transition, a foreign arch or an invalid action. */
 int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
-		    scmp_filter_ctx *out);
+                    scmp_filter_ctx *out);
 
 /* Export raw BPF to a malloc'd sock_filter array (via a memfd: libseccomp
  * 2.5.4 has no in-memory export). Returns 0 or -errno. */
@@ -71,7 +71,7 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
 #define SB_TRACE_AFTER 3
 bool sb_filter_lazy(const struct sb_policy *p);
 
-uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind,
-			       enum sb_mode mode, int nr);
+uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+                               int nr);
 
 #endif

@@ -48,12 +48,12 @@ static int check_stack(pid_t tid, uint64_t lo, uint64_t sp)
 static int write_prog(pid_t tid, uint64_t at, const struct sock_fprog *prog)
 {
 	struct sock_fprog remote = {
-		.len = prog->len,
-		.filter = (struct sock_filter *)(uintptr_t)(at + sizeof(remote)),
+	    .len = prog->len,
+	    .filter = (struct sock_filter *)(uintptr_t)(at + sizeof(remote)),
 	};
 	struct iovec local[2] = {
-		{&remote, sizeof(remote)},
-		{prog->filter, prog->len * sizeof(struct sock_filter)},
+	    {&remote, sizeof(remote)},
+	    {prog->filter, prog->len * sizeof(struct sock_filter)},
 	};
 	size_t total = local[0].iov_len + local[1].iov_len;
 	struct iovec dst = {(void *)(uintptr_t)at, total};

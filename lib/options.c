@@ -21,11 +21,12 @@ static void bad_option(char **argv, char *err, size_t errlen)
 	if (optopt)
 		snprintf(err, errlen, "unknown option or missing argument: -%c (see --help)", optopt);
 	else
-		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)", argv[optind - 1]);
+		snprintf(err, errlen, "unknown option or missing argument: %s (see --help)",
+		         argv[optind - 1]);
 }
 
 int sb_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
-		     sb_option_fn one, void *opts, char *err, size_t errlen)
+                     sb_option_fn one, void *opts, char *err, size_t errlen)
 {
 	char spec[64];
 	int c;

@@ -14,7 +14,7 @@ typedef int (*sb_option_fn)(int c, void *opts, char *err, size_t errlen);
  * Returns the index of the program in argv, or -1 with err filled, naming
  * the offending option when getopt could not. */
 int sb_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
-		     sb_option_fn one, void *opts, char *err, size_t errlen);
+                     sb_option_fn one, void *opts, char *err, size_t errlen);
 
 /* A decimal in [min, max]: 0, or -1. */
 int sb_parse_int(const char *s, int min, int max, int *out);

@@ -31,8 +31,8 @@ static bool fd_matches(const struct sb_transition *r, const uint64_t args[6])
 	return args != NULL && (uint32_t)args[0] == (uint32_t)r->fd;
 }
 
-int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s,
-		    int nr, const uint64_t args[6])
+int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s, int nr,
+                    const uint64_t args[6])
 {
 	if (nrules > MAX_RULES)
 		nrules = MAX_RULES;
@@ -59,10 +59,10 @@ static const struct {
 	int fd;
 	const char *after;
 } auto_rules[] = {
-	/* A server: its first wait for a client once it listens. */
-	{ "accept, epoll_wait, poll, select", -1, "listen" },
-	/* An interactive program: its first read of standard input. */
-	{ "read", 0, NULL },
+    /* A server: its first wait for a client once it listens. */
+    {"accept, epoll_wait, poll, select", -1, "listen"},
+    /* An interactive program: its first read of standard input. */
+    {"read", 0, NULL},
 };
 
 int sb_phase_auto_rules(struct sb_transition *rules)
@@ -73,8 +73,8 @@ int sb_phase_auto_rules(struct sb_transition *rules)
 		int r;
 
 		memset(&rules[i], 0, sizeof(rules[i]));
-		r = sb_transition_set(&rules[i], auto_rules[i].markers, auto_rules[i].fd,
-				      auto_rules[i].after, NULL);
+		r = sb_transition_set(&rules[i], auto_rules[i].markers, auto_rules[i].fd, auto_rules[i].after,
+		                      NULL);
 		if (r < 0)
 			return r;
 	}

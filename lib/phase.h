@@ -26,15 +26,15 @@
 struct sb_phase_state {
 	enum sb_phase phase;
 	unsigned armed; /* bit i: rule i's `after` condition holds (set from the start without one) */
-	int rule;   /* index of the rule that fired, -1 before */
+	int rule;       /* index of the rule that fired, -1 before */
 };
 
 void sb_phase_start(struct sb_phase_state *s, const struct sb_transition *rules, int nrules);
 
 /* Called at each syscall entry of a process in init. Updates the armed state
  * and returns the index of the rule this call is a marker of, or -1. */
-int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s,
-		    int nr, const uint64_t args[6]);
+int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s, int nr,
+                    const uint64_t args[6]);
 
 /* The rules `--phase-marker=auto` tries, in order: a server's first wait for
  * work after listen, and an interactive program's first read of stdin.

@@ -17,12 +17,9 @@
 const char *sb_phase_name(enum sb_phase ph)
 {
 	switch (ph) {
-	case SB_PHASE_INIT:
-		return "init";
-	case SB_PHASE_SERVING:
-		return "serving";
-	default:
-		return "?";
+	case SB_PHASE_INIT: return "init";
+	case SB_PHASE_SERVING: return "serving";
+	default: return "?";
 	}
 }
 
@@ -44,14 +41,14 @@ int sb_action_parse(const char *text, struct sb_action *out)
 	static const struct {
 		const char *word;
 		enum sb_act_kind kind;
-	} plain[] = { { "allow", SB_ACT_ALLOW }, { "kill", SB_ACT_KILL }, { "log", SB_ACT_LOG } };
+	} plain[] = {{"allow", SB_ACT_ALLOW}, {"kill", SB_ACT_KILL}, {"log", SB_ACT_LOG}};
 	const char *p;
 
 	if (text == NULL)
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		if (strcmp(text, plain[i].word) == 0) {
-			*out = (struct sb_action){ .kind = plain[i].kind };
+			*out = (struct sb_action){.kind = plain[i].kind};
 			return 0;
 		}
 	}
@@ -63,7 +60,7 @@ int sb_action_parse(const char *text, struct sb_action *out)
 	int e = errno_from_name(p);
 	if (e == 0)
 		return -EINVAL;
-	*out = (struct sb_action){ .kind = SB_ACT_ERRNO, .errnum = e };
+	*out = (struct sb_action){.kind = SB_ACT_ERRNO, .errnum = e};
 	return 0;
 }
 
@@ -72,15 +69,9 @@ const char *sb_action_format(const struct sb_action *a, char *buf, size_t len)
 	const char *name;
 
 	switch (a->kind) {
-	case SB_ACT_ALLOW:
-		snprintf(buf, len, "allow");
-		break;
-	case SB_ACT_KILL:
-		snprintf(buf, len, "kill");
-		break;
-	case SB_ACT_LOG:
-		snprintf(buf, len, "log");
-		break;
+	case SB_ACT_ALLOW: snprintf(buf, len, "allow"); break;
+	case SB_ACT_KILL: snprintf(buf, len, "kill"); break;
+	case SB_ACT_LOG: snprintf(buf, len, "log"); break;
 	case SB_ACT_ERRNO:
 		name = strerrorname_np(a->errnum);
 		if (name != NULL)
@@ -88,9 +79,7 @@ const char *sb_action_format(const struct sb_action *a, char *buf, size_t len)
 		else
 			snprintf(buf, len, "errno %d", a->errnum);
 		break;
-	default:
-		snprintf(buf, len, "none");
-		break;
+	default: snprintf(buf, len, "none"); break;
 	}
 	return buf;
 }
@@ -145,8 +134,7 @@ int sb_policy_count(const struct sb_policy *p, enum sb_phase ph)
  * and expand each into set. An empty list gives n = 0; an empty element
  * ("a,,b") is -EINVAL. On -ENOENT, *bad points at the unknown name, copied
  * (possibly truncated) into names[]. */
-static int parse_names(const char *list, char (*names)[SB_NAME_LEN], int *n, uint8_t *set,
-		       const char **bad)
+static int parse_names(const char *list, char (*names)[SB_NAME_LEN], int *n, uint8_t *set, const char **bad)
 {
 	const char *s = list ? list + strspn(list, " \t") : "";
 
@@ -179,8 +167,8 @@ static int parse_names(const char *list, char (*names)[SB_NAME_LEN], int *n, uin
 	}
 }
 
-int sb_transition_set(struct sb_transition *tr, const char *markers, int fd,
-		      const char *after, const char **bad)
+int sb_transition_set(struct sb_transition *tr, const char *markers, int fd, const char *after,
+                      const char **bad)
 {
 	int r;
 
@@ -220,8 +208,7 @@ bool sb_transition_equal(const struct sb_transition *a, const struct sb_transiti
 	       memcmp(a->after_set, b->after_set, SB_BITMAP_BYTES) == 0;
 }
 
-static bool names_equal(const char (*a)[SB_NAME_LEN], int na, const char (*b)[SB_NAME_LEN],
-			int nb)
+static bool names_equal(const char (*a)[SB_NAME_LEN], int na, const char (*b)[SB_NAME_LEN], int nb)
 {
 	if (na != nb)
 		return false;
@@ -246,14 +233,12 @@ static int merge_fail(struct sb_error *err, const char *fmt, ...)
 }
 
 /* The refusals of sb_policy_merge, checked before dst is touched. */
-static int merge_check_header(const struct sb_policy *dst, const struct sb_policy *src,
-			      struct sb_error *err)
+static int merge_check_header(const struct sb_policy *dst, const struct sb_policy *src, struct sb_error *err)
 {
 	char a[64], b[64];
 
 	if (dst->version != src->version)
-		return merge_fail(err, "cannot merge policy versions %d and %d", dst->version,
-				  src->version);
+		return merge_fail(err, "cannot merge policy versions %d and %d", dst->version, src->version);
 	if (strcmp(dst->arch, src->arch) != 0)
 		return merge_fail(err, "cannot merge arch '%s' with arch '%s'", dst->arch, src->arch);
 	if (dst->has_transition != src->has_transition)
@@ -262,13 +247,12 @@ static int merge_check_header(const struct sb_policy *dst, const struct sb_polic
 		return merge_fail(err, "cannot merge policies with different transition rules");
 	if (!action_equal(&dst->def, &src->def))
 		return merge_fail(err, "cannot merge default '%s' with default '%s'",
-				  sb_action_format(&dst->def, a, sizeof(a)),
-				  sb_action_format(&src->def, b, sizeof(b)));
+		                  sb_action_format(&dst->def, a, sizeof(a)),
+		                  sb_action_format(&src->def, b, sizeof(b)));
 	return 0;
 }
 
-static int merge_check_entries(const struct sb_policy *dst, const struct sb_policy *src,
-			       struct sb_error *err)
+static int merge_check_entries(const struct sb_policy *dst, const struct sb_policy *src, struct sb_error *err)
 {
 	char name[SB_NAME_LEN], a[64], b[64];
 
@@ -279,11 +263,10 @@ static int merge_check_entries(const struct sb_policy *dst, const struct sb_poli
 
 			if (x->kind == SB_ACT_NONE || y->kind == SB_ACT_NONE || action_equal(x, y))
 				continue;
-			return merge_fail(err, "[%s] %s: action '%s' in one policy, '%s' in the other",
-					  sb_phase_name((enum sb_phase)ph),
-					  sb_syscall_name(nr, name, sizeof(name)),
-					  sb_action_format(x, a, sizeof(a)),
-					  sb_action_format(y, b, sizeof(b)));
+			return merge_fail(
+			    err, "[%s] %s: action '%s' in one policy, '%s' in the other",
+			    sb_phase_name((enum sb_phase)ph), sb_syscall_name(nr, name, sizeof(name)),
+			    sb_action_format(x, a, sizeof(a)), sb_action_format(y, b, sizeof(b)));
 		}
 	}
 	return 0;
@@ -351,8 +334,8 @@ static bool transition_same(const struct sb_policy *a, const struct sb_policy *b
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 {
 	if (a->version != b->version || strcmp(a->program, b->program) != 0 ||
-	    strcmp(a->arch, b->arch) != 0 || !action_equal(&a->def, &b->def) ||
-	    a->caps != b->caps || !transition_same(a, b) || !comments_equal(a, b))
+	    strcmp(a->arch, b->arch) != 0 || !action_equal(&a->def, &b->def) || a->caps != b->caps ||
+	    !transition_same(a, b) || !comments_equal(a, b))
 		return false;
 	for (int ph = 0; ph < SB_NPHASES; ph++) {
 		for (int nr = 0; nr < SB_NR_MAX; nr++) {

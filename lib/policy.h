@@ -27,9 +27,9 @@ const char *sb_phase_name(enum sb_phase ph); /* "init", "serving" */
 enum sb_act_kind {
 	SB_ACT_NONE = 0, /* not listed: the phase's default applies */
 	SB_ACT_ALLOW,
-	SB_ACT_KILL,     /* kill the whole process (SECCOMP_RET_KILL_PROCESS) */
-	SB_ACT_ERRNO,    /* fail with errnum */
-	SB_ACT_LOG,      /* allow and log (SECCOMP_RET_LOG) */
+	SB_ACT_KILL,  /* kill the whole process (SECCOMP_RET_KILL_PROCESS) */
+	SB_ACT_ERRNO, /* fail with errnum */
+	SB_ACT_LOG,   /* allow and log (SECCOMP_RET_LOG) */
 };
 
 struct sb_action {
@@ -49,7 +49,7 @@ struct sb_entry {
 };
 
 #define SB_MAX_MARKERS 16
-#define SB_NAME_LEN 32
+#define SB_NAME_LEN    32
 
 /* The rule that ends init, per process (thread group). Markers and `after`
  * hold names as written (families or syscalls); the bitmaps are their
@@ -65,15 +65,15 @@ struct sb_transition {
 };
 
 #define SB_MAX_COMMENTS 32
-#define SB_COMMENT_LEN 200
+#define SB_COMMENT_LEN  200
 
 struct sb_policy {
 	int version;
 	char program[256];
-	char arch[16];           /* "x86_64" */
-	struct sb_action def;    /* default action for syscalls not listed */
-	uint64_t caps;           /* bit N set: keep capability N (libcap numbering) */
-	bool has_transition;     /* false: single phase, serving unused */
+	char arch[16];        /* "x86_64" */
+	struct sb_action def; /* default action for syscalls not listed */
+	uint64_t caps;        /* bit N set: keep capability N (libcap numbering) */
+	bool has_transition;  /* false: single phase, serving unused */
 	struct sb_transition tr;
 	/* Free-form header comments ("; made by ..."), kept on round trip. */
 	int ncomments;
@@ -96,8 +96,8 @@ int sb_policy_count(const struct sb_policy *p, enum sb_phase ph);
  * families or syscalls. Returns 0, or -ENOENT naming the bad one in *bad
  * (it points into tr), -EINVAL for no marker, an empty name or fd < -1,
  * -E2BIG for more than SB_MAX_MARKERS names in a list. */
-int sb_transition_set(struct sb_transition *tr, const char *markers, int fd,
-		      const char *after, const char **bad);
+int sb_transition_set(struct sb_transition *tr, const char *markers, int fd, const char *after,
+                      const char **bad);
 /* Format the markers (or after) list back, ", "-separated. */
 const char *sb_transition_format(const char (*names)[SB_NAME_LEN], int n, char *buf, size_t len);
 bool sb_transition_equal(const struct sb_transition *a, const struct sb_transition *b);
@@ -105,7 +105,7 @@ bool sb_transition_equal(const struct sb_transition *a, const struct sb_transiti
 /* Errors from lib/ that carry a location. */
 struct sb_error {
 	char file[256];
-	int line;       /* 0: not tied to a line */
+	int line; /* 0: not tied to a line */
 	char msg[256];
 };
 
@@ -122,8 +122,7 @@ bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
  * err; returns 0, -EINVAL (bad content), or -errno (cannot open). */
 int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err);
 /* Same, from a string (tests); `name` is used as the file name in errors. */
-int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out,
-			  struct sb_error *err);
+int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out, struct sb_error *err);
 
 /* Write atomically: a temp file in the same directory, fsync, rename.
  * On any error the previous file is untouched. Returns 0 or -errno. */

@@ -27,7 +27,7 @@
 #include "util.h"
 
 enum section { SEC_NONE = -1, SEC_SANDBOX, SEC_INIT, SEC_SERVING, NSECTIONS };
-static const char *const section_names[NSECTIONS] = { "sandbox", "init", "serving" };
+static const char *const section_names[NSECTIONS] = {"sandbox", "init", "serving"};
 
 enum key {
 	K_VERSION,
@@ -45,7 +45,7 @@ struct reader {
 	FILE *f;
 	char *buf; /* getline's buffer */
 	size_t cap;
-	int line;  /* number of the line being parsed (1-based) */
+	int line; /* number of the line being parsed (1-based) */
 	enum section section;
 	bool has_count; /* the current line has a " ; N calls" comment */
 	uint64_t count;
@@ -160,13 +160,12 @@ static int section_line(struct reader *r, char *t)
 			continue;
 		if (r->section_line[s] != 0)
 			return fail(r, r->line, "duplicate section [%s] (first at line %d)", t + 1,
-				    r->section_line[s]);
+			            r->section_line[s]);
 		r->section_line[s] = r->line;
 		r->section = (enum section)s;
 		return 0;
 	}
-	return fail(r, r->line, "unknown section [%s] (expected [sandbox], [init] or [serving])",
-		    t + 1);
+	return fail(r, r->line, "unknown section [%s] (expected [sandbox], [init] or [serving])", t + 1);
 }
 
 static int key_line(struct reader *r, char *t)
@@ -201,7 +200,7 @@ static int scan_line(struct reader *r, char *s)
 	}
 	if (t != s)
 		return fail(r, r->line,
-			    "continuation lines are not allowed (the line starts with white space)");
+		            "continuation lines are not allowed (the line starts with white space)");
 	if (*t == '[')
 		return section_line(r, t);
 	return key_line(r, t);
@@ -264,16 +263,16 @@ static int parse_action(struct reader *r, const char *key, const char *v, struct
 		return 0;
 	if (strncmp(v, "errno", 5) == 0 && (v[5] == ' ' || v[5] == '\t'))
 		return fail(r, r->line, "unknown errno name '%s' for '%s' (use a name such as EPERM)",
-			    v + 5 + strspn(v + 5, " \t"), key);
-	return fail(r, r->line, "unknown action '%s' for '%s' (expected allow, kill, log or errno NAME)",
-		    v, key);
+		            v + 5 + strspn(v + 5, " \t"), key);
+	return fail(r, r->line, "unknown action '%s' for '%s' (expected allow, kill, log or errno NAME)", v,
+	            key);
 }
 
 static int set_version(struct reader *r, const char *v)
 {
 	if (parse_int(v, 0, &r->p->version) < 0 || r->p->version != SB_POLICY_VERSION)
 		return fail(r, r->line, "unsupported version '%s' (this program reads version %d)", v,
-			    SB_POLICY_VERSION);
+		            SB_POLICY_VERSION);
 	return 0;
 }
 
@@ -297,8 +296,8 @@ static int set_default(struct reader *r, const char *v)
 		return -EINVAL;
 	if (r->p->def.kind == SB_ACT_ALLOW)
 		return fail(r, r->line,
-			    "default 'allow' is refused: a policy must deny what it does not list "
-			    "(use 'log' to allow and log)");
+		            "default 'allow' is refused: a policy must deny what it does not list "
+		            "(use 'log' to allow and log)");
 	return 0;
 }
 
@@ -353,14 +352,14 @@ static const struct {
 	bool required;
 	bool may_be_empty;
 } sandbox_keys[NKEYS] = {
-	[K_VERSION] = { "version", set_version, true, false },
-	[K_PROGRAM] = { "program", set_program, true, false },
-	[K_ARCH] = { "arch", set_arch, true, false },
-	[K_DEFAULT] = { "default", set_default, false, false },
-	[K_CAPS] = { "capabilities", set_caps, false, true },
-	[K_TRANSITION] = { "transition", set_transition, false, false },
-	[K_TRANSITION_FD] = { "transition_fd", set_transition_fd, false, false },
-	[K_TRANSITION_AFTER] = { "transition_after", set_transition_after, false, false },
+    [K_VERSION] = {"version", set_version, true, false},
+    [K_PROGRAM] = {"program", set_program, true, false},
+    [K_ARCH] = {"arch", set_arch, true, false},
+    [K_DEFAULT] = {"default", set_default, false, false},
+    [K_CAPS] = {"capabilities", set_caps, false, true},
+    [K_TRANSITION] = {"transition", set_transition, false, false},
+    [K_TRANSITION_FD] = {"transition_fd", set_transition_fd, false, false},
+    [K_TRANSITION_AFTER] = {"transition_after", set_transition_after, false, false},
 };
 
 static int sandbox_key(struct reader *r, const char *name, const char *value)
@@ -370,7 +369,7 @@ static int sandbox_key(struct reader *r, const char *name, const char *value)
 			continue;
 		if (r->key_line[k] != 0)
 			return fail(r, r->line, "duplicate key '%s' (first at line %d)", name,
-				    r->key_line[k]);
+			            r->key_line[k]);
 		r->key_line[k] = r->line;
 		if (*value == '\0' && !sandbox_keys[k].may_be_empty)
 			return fail(r, r->line, "missing value for '%s'", name);
@@ -387,8 +386,7 @@ static int syscall_key(struct reader *r, enum sb_phase ph, const char *name, con
 	if (nr < 0)
 		return fail(r, r->line, "unknown syscall '%s'", name);
 	if (r->sys_line[ph][nr] != 0)
-		return fail(r, r->line, "duplicate key '%s' (first at line %d)", name,
-			    r->sys_line[ph][nr]);
+		return fail(r, r->line, "duplicate key '%s' (first at line %d)", name, r->sys_line[ph][nr]);
 	r->sys_line[ph][nr] = r->line;
 	if (ph == SB_PHASE_SERVING && r->first_serving_key == 0)
 		r->first_serving_key = r->line;
@@ -410,15 +408,10 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	if (r->failed)
 		return 0;
 	switch (r->section) {
-	case SEC_SANDBOX:
-		return sandbox_key(r, name, value) == 0;
-	case SEC_INIT:
-		return syscall_key(r, SB_PHASE_INIT, name, value) == 0;
-	case SEC_SERVING:
-		return syscall_key(r, SB_PHASE_SERVING, name, value) == 0;
-	default:
-		fail(r, r->line, "key '%s' outside a section", name);
-		return 0;
+	case SEC_SANDBOX: return sandbox_key(r, name, value) == 0;
+	case SEC_INIT: return syscall_key(r, SB_PHASE_INIT, name, value) == 0;
+	case SEC_SERVING: return syscall_key(r, SB_PHASE_SERVING, name, value) == 0;
+	default: fail(r, r->line, "key '%s' outside a section", name); return 0;
 	}
 }
 
@@ -514,8 +507,7 @@ int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *er
 	return r;
 }
 
-int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out,
-			  struct sb_error *err)
+int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out, struct sb_error *err)
 {
 	struct sb_error dummy;
 	FILE *f;

@@ -53,8 +53,7 @@ SB_PRINTF(2, 3) static void put(struct writer *w, const char *fmt, ...)
  * at either end, no ';' that inih would take for an inline comment. */
 static bool value_ok(const char *v)
 {
-	if (*v == '\0' || *v == ';' || isspace((unsigned char)*v) ||
-	    isspace((unsigned char)v[strlen(v) - 1]))
+	if (*v == '\0' || *v == ';' || isspace((unsigned char)*v) || isspace((unsigned char)v[strlen(v) - 1]))
 		return false;
 	for (const char *s = v; *s; s++)
 		if (iscntrl((unsigned char)*s) || (*s == ';' && isspace((unsigned char)s[-1])))
@@ -161,7 +160,7 @@ static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase
 
 int sb_policy_write_stream(const struct sb_policy *p, FILE *f)
 {
-	struct writer w = { .f = f, .err = 0 };
+	struct writer w = {.f = f, .err = 0};
 
 	if (!policy_writable(p))
 		return -EINVAL;

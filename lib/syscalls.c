@@ -18,25 +18,23 @@
  * `after` name. A family may share its name with one of its members: the name
  * then always means the whole family. */
 const struct sb_family sb_families[] = {
-	/* accept4 is accept with flags; glibc and most servers call it. */
-	{ "accept", { "accept", "accept4", NULL },
-	  "accept also matches accept4" },
-	/* epoll_pwait and epoll_pwait2 add a signal mask and a timespec. */
-	{ "epoll_wait", { "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL },
-	  "epoll_wait also matches epoll_pwait and epoll_pwait2" },
-	/* glibc's poll() may be ppoll underneath. */
-	{ "poll", { "poll", "ppoll", NULL },
-	  "poll also matches ppoll" },
-	/* glibc's select() is pselect6 on newer ports. */
-	{ "select", { "select", "pselect6", NULL },
-	  "select also matches pselect6" },
-	/* Every plain read of an fd (stdin for interactive programs). */
-	{ "read", { "read", "readv", "pread64", "preadv", "preadv2", NULL },
-	  "read also matches readv, pread64, preadv and preadv2" },
-	/* Datagram and message receives; no member shares the family name. */
-	{ "recv", { "recvfrom", "recvmsg", "recvmmsg", NULL },
-	  "recv matches recvfrom, recvmsg and recvmmsg" },
-	{ NULL, { NULL }, NULL },
+    /* accept4 is accept with flags; glibc and most servers call it. */
+    {"accept", {"accept", "accept4", NULL}, "accept also matches accept4"},
+    /* epoll_pwait and epoll_pwait2 add a signal mask and a timespec. */
+    {"epoll_wait",
+     {"epoll_wait", "epoll_pwait", "epoll_pwait2", NULL},
+     "epoll_wait also matches epoll_pwait and epoll_pwait2"},
+    /* glibc's poll() may be ppoll underneath. */
+    {"poll", {"poll", "ppoll", NULL}, "poll also matches ppoll"},
+    /* glibc's select() is pselect6 on newer ports. */
+    {"select", {"select", "pselect6", NULL}, "select also matches pselect6"},
+    /* Every plain read of an fd (stdin for interactive programs). */
+    {"read",
+     {"read", "readv", "pread64", "preadv", "preadv2", NULL},
+     "read also matches readv, pread64, preadv and preadv2"},
+    /* Datagram and message receives; no member shares the family name. */
+    {"recv", {"recvfrom", "recvmsg", "recvmmsg", NULL}, "recv matches recvfrom, recvmsg and recvmmsg"},
+    {NULL, {NULL}, NULL},
 };
 
 /* "syscall_N" with N decimal, no sign, no leading zero, 0 <= N < SB_NR_MAX. */

@@ -22,14 +22,14 @@
 #include "util.h"
 
 enum ev_kind {
-	EVT_NONE,     /* nothing ready (WNOHANG while settling) */
-	EVT_GONE,     /* the task exited or was killed */
-	EVT_SYSCALL,  /* syscall stop (entry/exit) or seccomp stop */
-	EVT_CLONE,    /* fork, vfork or clone event */
+	EVT_NONE,    /* nothing ready (WNOHANG while settling) */
+	EVT_GONE,    /* the task exited or was killed */
+	EVT_SYSCALL, /* syscall stop (entry/exit) or seccomp stop */
+	EVT_CLONE,   /* fork, vfork or clone event */
 	EVT_EXEC,
-	EVT_STOP,     /* PTRACE_EVENT_STOP: attach, interrupt or group-stop */
-	EVT_SIGNAL,   /* signal-delivery-stop */
-	EVT_OTHER,    /* an event we do not use: resume */
+	EVT_STOP,   /* PTRACE_EVENT_STOP: attach, interrupt or group-stop */
+	EVT_SIGNAL, /* signal-delivery-stop */
+	EVT_OTHER,  /* an event we do not use: resume */
 };
 
 struct event {
@@ -38,9 +38,9 @@ struct event {
 	int status;
 };
 
-static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |
-				 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
-				 PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+                                 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
+                                 PTRACE_O_EXITKILL;
 
 double sb_trace_now_ms(const struct sb_trace *tr)
 {
@@ -51,8 +51,8 @@ double sb_trace_now_ms(const struct sb_trace *tr)
 
 /* The child: wait until the tracer is attached (a pipe, not SIGSTOP: a stop
  * would leave the threads group-stopped at detach), set up, exec. */
-SB_NORETURN static void run_child(const char *path, char *const argv[],
-					const struct sb_trace_opts *o, int go_fd, int err_fd)
+SB_NORETURN static void run_child(const char *path, char *const argv[], const struct sb_trace_opts *o,
+                                  int go_fd, int err_fd)
 {
 	char c;
 	int rc = 0;
@@ -163,16 +163,17 @@ static void next_event(struct sb_trace *tr, struct event *ev)
 		ev->kind = EVT_GONE;
 	else if (WSTOPSIG(st) == (SIGTRAP | 0x80))
 		ev->kind = EVT_SYSCALL;
-	else switch (st >> 16) {
-	case 0: ev->kind = EVT_SIGNAL; break;
-	case PTRACE_EVENT_SECCOMP: ev->kind = EVT_SYSCALL; break;
-	case PTRACE_EVENT_CLONE:
-	case PTRACE_EVENT_FORK:
-	case PTRACE_EVENT_VFORK: ev->kind = EVT_CLONE; break;
-	case PTRACE_EVENT_EXEC: ev->kind = EVT_EXEC; break;
-	case PTRACE_EVENT_STOP: ev->kind = EVT_STOP; break;
-	default: ev->kind = EVT_OTHER; break;
-	}
+	else
+		switch (st >> 16) {
+		case 0: ev->kind = EVT_SIGNAL; break;
+		case PTRACE_EVENT_SECCOMP: ev->kind = EVT_SYSCALL; break;
+		case PTRACE_EVENT_CLONE:
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK: ev->kind = EVT_CLONE; break;
+		case PTRACE_EVENT_EXEC: ev->kind = EVT_EXEC; break;
+		case PTRACE_EVENT_STOP: ev->kind = EVT_STOP; break;
+		default: ev->kind = EVT_OTHER; break;
+		}
 }
 
 static int get_syscall(pid_t tid, struct sb_syscall *sc, int *op)

@@ -31,8 +31,8 @@ struct sb_proc;
 
 struct sb_syscall {
 	int nr;
-	uint32_t arch;     /* AUDIT_ARCH_* */
-	bool native;       /* x86_64 ABI (not i386, not x32) */
+	uint32_t arch; /* AUDIT_ARCH_* */
+	bool native;   /* x86_64 ABI (not i386, not x32) */
 	uint64_t args[6];
 	bool seccomp_stop; /* reported through a SECCOMP_RET_TRACE stop */
 	uint32_t ret_data; /* SECCOMP_RET_DATA of that stop */
@@ -41,36 +41,36 @@ struct sb_syscall {
 struct sb_thread {
 	pid_t tid;
 	struct sb_proc *proc;
-	bool stopped;    /* in a ptrace stop we have not resumed yet */
-	bool held;       /* at a marker's entry stop, waiting for the transition */
+	bool stopped;              /* in a ptrace stop we have not resumed yet */
+	bool held;                 /* at a marker's entry stop, waiting for the transition */
 	struct sb_syscall held_sc; /* the marker call a held thread stopped at */
-	bool started;    /* its first (attach) stop was seen */
-	int pending_sig; /* signal to deliver at the next resume or detach */
+	bool started;              /* its first (attach) stop was seen */
+	int pending_sig;           /* signal to deliver at the next resume or detach */
 	struct sb_thread *next_in_proc;
 	struct sb_thread *next_in_hash;
 };
 
 struct sb_proc {
-	pid_t pid;              /* thread group id */
-	pid_t ppid;             /* parent's pid as we saw it (0 for the root) */
+	pid_t pid;  /* thread group id */
+	pid_t ppid; /* parent's pid as we saw it (0 for the root) */
 	struct sb_phase_state ph;
-	bool traced;            /* false once detached or gone */
-	bool settling;          /* marker seen, waiting for threads to settle */
+	bool traced;   /* false once detached or gone */
+	bool settling; /* marker seen, waiting for threads to settle */
 	bool exited;
-	int exit_status;        /* wait status, valid when exited */
-	int nthreads;           /* live traced threads */
-	int threads_seen;       /* every thread ever, leader included */
-	int execs;              /* successful execve calls of this process */
-	bool program_started;   /* the traced program runs (past the initial
-				   execve); before, syscalls are the tracer's own
-				   setup and are not reported */
-	int transition_nr;      /* marker syscall, -1 before */
+	int exit_status;      /* wait status, valid when exited */
+	int nthreads;         /* live traced threads */
+	int threads_seen;     /* every thread ever, leader included */
+	int execs;            /* successful execve calls of this process */
+	bool program_started; /* the traced program runs (past the initial
+	                         execve); before, syscalls are the tracer's own
+	                         setup and are not reported */
+	int transition_nr;    /* marker syscall, -1 before */
 	pid_t transition_tid;
-	double transition_ms;   /* since the start of the trace */
-	double settle_ms;       /* how long the settle step took */
-	char exe[256];          /* last program exec'd (path given to execve) */
+	double transition_ms; /* since the start of the trace */
+	double settle_ms;     /* how long the settle step took */
+	char exe[256];        /* last program exec'd (path given to execve) */
 	struct sb_thread *threads;
-	struct sb_proc *next;   /* all processes ever seen, in order of appearance */
+	struct sb_proc *next; /* all processes ever seen, in order of appearance */
 	void *user;
 };
 
@@ -79,8 +79,7 @@ struct sb_trace;
 struct sb_trace_ops {
 	/* Every syscall entry of a traced thread, in the phase the rule puts it.
 	 * Held marker calls are reported after the transition (phase serving). */
-	void (*syscall)(void *ctx, struct sb_thread *t, const struct sb_syscall *sc,
-			enum sb_phase ph);
+	void (*syscall)(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph);
 	/* Process p settled after thread t (held at its entry stop) called the
 	 * marker nr. Return 0 to carry on tracing (p is now serving), 1 if the
 	 * callback detached p (sb_trace_detach_proc), or -errno to fail: the
@@ -95,7 +94,7 @@ struct sb_trace_opts {
 	enum sb_trace_mode mode;
 	const struct sb_transition *rules; /* NULL/0: single phase, never transition */
 	int nrules;
-	int settle_timeout_ms;  /* 0: default (SB_SETTLE_TIMEOUT_MS) */
+	int settle_timeout_ms; /* 0: default (SB_SETTLE_TIMEOUT_MS) */
 	/* Processes in serving are never traced: a process born in serving (forked
 	 * after its parent's transition) is detached at its first stop. */
 	bool detach_serving;

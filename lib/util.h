@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#define SB_NORETURN __attribute__((noreturn))
-#define SB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define SB_NORETURN      __attribute__((noreturn))
+#define SB_PRINTF(a, b)  __attribute__((format(printf, a, b)))
 #define SB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Set once by main(); prefixes every message. */
@@ -28,7 +28,7 @@ SB_PRINTF(1, 2) void pwarn(const char *fmt, ...);
 /* Cleanup-attribute helpers, as bubblewrap does: initialise what they guard. */
 void sb_freep(void *p);
 void sb_closep(int *fd);
-#define sb_autofree __attribute__((cleanup(sb_freep)))
+#define sb_autofree  __attribute__((cleanup(sb_freep)))
 #define sb_autoclose __attribute__((cleanup(sb_closep)))
 
 static inline void *sb_steal_pointer(void *pp)

@@ -7,42 +7,42 @@
 #include <string.h>
 
 const char profile_usage[] =
-	"Usage: sandbox-profile [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"Run PROGRAM under ptrace and write the syscalls of its init and serving\n"
-	"phases as a sandbox-policy(5) file.\n"
-	"\n"
-	"  -m, --phase-marker=SPEC   where init ends: SYSCALL[,SYSCALL...] (a family such as\n"
-	"                            accept also matches accept4), auto, or none (default)\n"
-	"      --marker-fd=N         markers count only when their first argument is fd N\n"
-	"      --marker-after=LIST   markers count only after the process called one of LIST\n"
-	"  -o, --output=FILE         policy to write (default: ./PROGRAM.ini)\n"
-	"  -M, --merge               add this run to FILE (union per phase, counts added)\n"
-	"      --default=ACTION      default action of a new policy: kill (default),\n"
-	"                            errno NAME, log\n"
-	"      --settle-timeout=MS   bound of the settle step (default 1000)\n"
-	"  -T, --tree                print the process tree (default unless --quiet)\n"
-	"  -q, --quiet               no summary on stderr\n"
-	"  -h, --help                this help\n"
-	"  -V, --version             version\n"
-	"\n"
-	"Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
-	"126 program not executable; 127 program not found. See sandbox-profile(1).\n";
+    "Usage: sandbox-profile [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "Run PROGRAM under ptrace and write the syscalls of its init and serving\n"
+    "phases as a sandbox-policy(5) file.\n"
+    "\n"
+    "  -m, --phase-marker=SPEC   where init ends: SYSCALL[,SYSCALL...] (a family such as\n"
+    "                            accept also matches accept4), auto, or none (default)\n"
+    "      --marker-fd=N         markers count only when their first argument is fd N\n"
+    "      --marker-after=LIST   markers count only after the process called one of LIST\n"
+    "  -o, --output=FILE         policy to write (default: ./PROGRAM.ini)\n"
+    "  -M, --merge               add this run to FILE (union per phase, counts added)\n"
+    "      --default=ACTION      default action of a new policy: kill (default),\n"
+    "                            errno NAME, log\n"
+    "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+    "  -T, --tree                print the process tree (default unless --quiet)\n"
+    "  -q, --quiet               no summary on stderr\n"
+    "  -h, --help                this help\n"
+    "  -V, --version             version\n"
+    "\n"
+    "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
+    "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
 enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE };
 
 static const struct option longopts[] = {
-	{"phase-marker", required_argument, NULL, 'm'},
-	{"marker-fd", required_argument, NULL, OPT_MARKER_FD},
-	{"marker-after", required_argument, NULL, OPT_MARKER_AFTER},
-	{"output", required_argument, NULL, 'o'},
-	{"merge", no_argument, NULL, 'M'},
-	{"default", required_argument, NULL, OPT_DEFAULT},
-	{"settle-timeout", required_argument, NULL, OPT_SETTLE},
-	{"tree", no_argument, NULL, 'T'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"phase-marker", required_argument, NULL, 'm'},
+    {"marker-fd", required_argument, NULL, OPT_MARKER_FD},
+    {"marker-after", required_argument, NULL, OPT_MARKER_AFTER},
+    {"output", required_argument, NULL, 'o'},
+    {"merge", no_argument, NULL, 'M'},
+    {"default", required_argument, NULL, OPT_DEFAULT},
+    {"settle-timeout", required_argument, NULL, OPT_SETTLE},
+    {"tree", no_argument, NULL, 'T'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static void set_marker(struct profile_opts *o, const char *spec)

@@ -15,10 +15,10 @@ enum marker_mode {
 
 struct profile_opts {
 	enum marker_mode marker_mode;
-	const char *markers;     /* MARKER_LIST: comma-separated */
-	int marker_fd;           /* -1: any */
-	const char *marker_after;/* NULL: none */
-	const char *output;      /* NULL: ./BASENAME.ini */
+	const char *markers;      /* MARKER_LIST: comma-separated */
+	int marker_fd;            /* -1: any */
+	const char *marker_after; /* NULL: none */
+	const char *output;       /* NULL: ./BASENAME.ini */
 	bool merge;
 	struct sb_action def;
 	int settle_timeout_ms;
@@ -26,7 +26,7 @@ struct profile_opts {
 	bool quiet;
 	bool help;
 	bool version;
-	char **argv;             /* the program and its arguments */
+	char **argv; /* the program and its arguments */
 };
 
 /* Returns 0, or -1 with a message in err (usage error: exit 125). */

@@ -59,7 +59,7 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++) {
 		/* quoted as a shell would need it, so the line can be rerun */
 		bool plain = **a && strspn(*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						"0123456789-_=./:,+@%") == strlen(*a);
+		                               "0123456789-_=./:,+@%") == strlen(*a);
 		used += (size_t)snprintf(c + used, SB_COMMENT_LEN - used, plain ? " %s" : " '%s'", *a);
 	}
 }
@@ -83,7 +83,9 @@ static void save(struct sb_policy *new, struct sb_policy *old, const char *out)
 static int exec_failure(const char *prog, int r)
 {
 	warnx("cannot execute %s: %s", prog, strerror(-r));
-	return r == -ENOENT ? SB_EXIT_NOT_FOUND : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC : SB_EXIT_LAUNCHER;
+	return r == -ENOENT                    ? SB_EXIT_NOT_FOUND
+	       : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
+	                                       : SB_EXIT_LAUNCHER;
 }
 
 int main(int argc, char **argv)

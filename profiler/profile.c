@@ -96,8 +96,8 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 }
 
 static const struct sb_trace_ops ops = {
-	.syscall = on_syscall,
-	.transition = on_transition,
+    .syscall = on_syscall,
+    .transition = on_transition,
 };
 
 /* In the child: one SECCOMP_RET_TRACE stop per syscall, every ABI. Without
@@ -126,13 +126,13 @@ static int install_trace_filter(void *ctx)
 int profiler_run(struct profiler *pr, const char *path, int *status)
 {
 	struct sb_trace_opts o = {
-		.mode = SB_TRACE_SECCOMP,
-		.rules = pr->nrules ? pr->rules : NULL,
-		.nrules = pr->nrules,
-		.settle_timeout_ms = pr->opts->settle_timeout_ms,
-		.child_setup = install_trace_filter,
-		.ops = &ops,
-		.ctx = pr,
+	    .mode = SB_TRACE_SECCOMP,
+	    .rules = pr->nrules ? pr->rules : NULL,
+	    .nrules = pr->nrules,
+	    .settle_timeout_ms = pr->opts->settle_timeout_ms,
+	    .child_setup = install_trace_filter,
+	    .ops = &ops,
+	    .ctx = pr,
 	};
 	pr->trace = sb_trace_start(path, pr->opts->argv, &o);
 	if (!pr->trace)

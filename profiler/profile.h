@@ -8,11 +8,11 @@
 
 struct profiler {
 	const struct profile_opts *opts;
-	struct sb_policy *policy;       /* this run */
-	struct sb_transition rules[2];  /* what the tracer tests */
+	struct sb_policy *policy;      /* this run */
+	struct sb_transition rules[2]; /* what the tracer tests */
 	int nrules;
-	int resolved_rule;              /* auto: index of the rule that fired, -1 */
-	int transitions;                /* processes that reached serving */
+	int resolved_rule; /* auto: index of the rule that fired, -1 */
+	int transitions;   /* processes that reached serving */
 	unsigned long calls[SB_NPHASES];
 	struct sb_trace *trace;
 };

@@ -23,11 +23,11 @@ static void print_proc(const struct sb_proc *p, int depth)
 	char name[64];
 
 	fprintf(stderr, "  %*s%d %s: %d thread%s, %d exec%s, ", depth * 2, "", p->pid,
-		p->exe[0] ? p->exe : "?", p->threads_seen, p->threads_seen == 1 ? "" : "s", p->execs,
-		p->execs == 1 ? "" : "s");
+	        p->exe[0] ? p->exe : "?", p->threads_seen, p->threads_seen == 1 ? "" : "s", p->execs,
+	        p->execs == 1 ? "" : "s");
 	if (p->transition_nr >= 0 && p->ph.phase == SB_PHASE_SERVING)
 		fprintf(stderr, "serving from %.1f ms (%s by tid %d), ", p->transition_ms,
-			sb_syscall_name(p->transition_nr, name, sizeof(name)), p->transition_tid);
+		        sb_syscall_name(p->transition_nr, name, sizeof(name)), p->transition_tid);
 	else
 		fprintf(stderr, "%s, ", sb_phase_name(p->ph.phase));
 	print_status(stderr, p);
@@ -52,12 +52,12 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 		if (p->transition_nr < 0 || p->ph.phase != SB_PHASE_SERVING)
 			continue;
 		fprintf(stderr, "%s: transition: %s by pid %d tid %d at %.1f ms (settled in %.2f ms)\n",
-			sb_progname, sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid,
-			p->transition_tid, p->transition_ms, p->settle_ms);
+		        sb_progname, sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid,
+		        p->transition_tid, p->transition_ms, p->settle_ms);
 	}
 	if (pr->policy->has_transition && !pr->transitions)
 		fprintf(stderr, "%s: warning: no process reached the phase marker: [serving] is empty\n",
-			sb_progname);
+		        sb_progname);
 }
 
 void report_summary(const struct profiler *pr, const char *out, int status)
@@ -71,16 +71,16 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 		nexecs += p->execs;
 	}
 	fprintf(stderr, "%s: init: %d syscalls (%lu calls)", sb_progname,
-		sb_policy_count(pr->policy, SB_PHASE_INIT), pr->calls[SB_PHASE_INIT]);
+	        sb_policy_count(pr->policy, SB_PHASE_INIT), pr->calls[SB_PHASE_INIT]);
 	if (pr->policy->has_transition)
 		fprintf(stderr, ", serving: %d syscalls (%lu calls)",
-			sb_policy_count(pr->policy, SB_PHASE_SERVING), pr->calls[SB_PHASE_SERVING]);
+		        sb_policy_count(pr->policy, SB_PHASE_SERVING), pr->calls[SB_PHASE_SERVING]);
 	fputc('\n', stderr);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);
 	if (sb_trace_foreign_calls(pr->trace))
 		fprintf(stderr, "%s: warning: %lu foreign-ABI (i386/x32) syscalls seen; policies deny them\n",
-			sb_progname, sb_trace_foreign_calls(pr->trace));
+		        sb_progname, sb_trace_foreign_calls(pr->trace));
 	if (pr->opts->tree || !pr->opts->quiet) {
 		fprintf(stderr, "%s: process tree:\n", sb_progname);
 		if (procs)
