@@ -79,12 +79,13 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 $(wildcard policies/*.ini) $(DESTDIR)$(POLICYDIR)/ 2>/dev/null || true
+	$(if $(wildcard policies/*.ini),install -m 644 $(wildcard policies/*.ini) $(DESTDIR)$(POLICYDIR)/)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sandbox-profile $(DESTDIR)$(BINDIR)/sandbox-run
 	rm -f $(DESTDIR)$(MANDIR)/man1/sandbox-profile.1 $(DESTDIR)$(MANDIR)/man1/sandbox-run.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
+	rm -rf $(DESTDIR)$(POLICYDIR)
 
 format-check:
 	clang-format --dry-run --Werror lib/*.[ch] lib/arch/x86_64/*.[ch] profiler/*.[ch] launcher/*.[ch]
