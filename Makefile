@@ -32,7 +32,7 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run
 
-.PHONY: all deps check unit integration install uninstall clean format-check policies eval bench
+.PHONY: all deps check unit integration install uninstall clean format-check policies eval
 all: $(PROGRAMS) $(FIXTURE_BIN)
 
 # Install build and test dependencies only when something is missing.
@@ -86,6 +86,19 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/sandbox-profile.1 $(DESTDIR)$(MANDIR)/man1/sandbox-run.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
 	rm -rf $(DESTDIR)$(POLICYDIR)
+
+# Retrain the shipped policies (policies/train-*; ~1.5 min; loopback only,
+# redis on ports 6400-6402).
+policies: all
+	SB_BUILD=$(abspath $(BUILD)) policies/train-ls
+	SB_BUILD=$(abspath $(BUILD)) policies/train-sqlite3
+	SB_BUILD=$(abspath $(BUILD)) policies/train-redis-server
+
+# Evaluate the shipped policies: regenerates docs/EVALUATION.md and
+# docs/eval-sets.svg (~5 min; raw results in $(BUILD)/eval; redis on ports
+# 6400-6402 and 6420-6431).
+eval: all
+	SB_BUILD=$(abspath $(BUILD)) EVAL_OUT=$(abspath $(BUILD))/eval eval/run-eval
 
 format-check:
 	clang-format --dry-run --Werror lib/*.[ch] lib/arch/x86_64/*.[ch] profiler/*.[ch] launcher/*.[ch]
