@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "forward.h"
 #include "trace_int.h"
 #include "util.h"
 
@@ -258,6 +259,14 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	sb_trace_resume(tr, t);
 }
 
+static pid_t successor(const struct sb_trace *tr)
+{
+	for (const struct sb_proc *p = tr->procs; p; p = p->next)
+		if (p->traced && !p->exited && p->pid != tr->root)
+			return p->pid;
+	return 0;
+}
+
 static void on_gone(struct sb_trace *tr, struct event *ev)
 {
 	struct sb_thread *t = sb_tree_find(tr, ev->tid);
@@ -265,6 +274,9 @@ static void on_gone(struct sb_trace *tr, struct event *ev)
 	if (ev->tid == tr->root) {
 		tr->root_done = true;
 		tr->root_status = ev->status;
+		/* a daemon's parent is gone: signals for the program now go to
+		 * the oldest process still traced, or nowhere */
+		sb_forward_target(successor(tr));
 	}
 	if (!t)
 		return;
