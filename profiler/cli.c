@@ -20,6 +20,8 @@ const char profile_usage[] =
     "      --default=ACTION      default action of a new policy: kill (default),\n"
     "                            errno NAME, log\n"
     "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+    "      --capabilities=LIST   capabilities the program keeps (default none: it is\n"
+    "                            profiled the way sandbox-run will run it)\n"
     "  -T, --tree                print the process tree (default unless --quiet)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -28,7 +30,7 @@ const char profile_usage[] =
     "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
     "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
-enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE };
+enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS };
 
 static const struct option longopts[] = {
     {"phase-marker", required_argument, NULL, 'm'},
@@ -38,6 +40,7 @@ static const struct option longopts[] = {
     {"merge", no_argument, NULL, 'M'},
     {"default", required_argument, NULL, OPT_DEFAULT},
     {"settle-timeout", required_argument, NULL, OPT_SETTLE},
+    {"capabilities", required_argument, NULL, OPT_CAPS},
     {"tree", no_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -70,6 +73,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 	case 'h': o->help = true; return 0;
 	case 'V': o->version = true; return 0;
 	case OPT_MARKER_AFTER: o->marker_after = optarg; return 0;
+	case OPT_CAPS: o->capabilities = optarg; return 0;
 	case OPT_MARKER_FD:
 		if (sb_parse_int(optarg, 0, 1 << 20, &o->marker_fd) == 0)
 			return 0;

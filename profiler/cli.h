@@ -21,6 +21,7 @@ struct profile_opts {
 	const char *output;       /* NULL: ./BASENAME.ini */
 	bool merge;
 	struct sb_action def;
+	const char *capabilities; /* kept while profiling and in the policy; NULL: none */
 	int settle_timeout_ms;
 	bool tree;
 	bool quiet;

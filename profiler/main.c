@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "caps.h"
 #include "exitcodes.h"
 #include "forward.h"
 #include "profile.h"
@@ -48,6 +49,7 @@ static struct sb_policy *load_existing(const char *path)
 static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 {
 	const char *path = o->argv[0];
+	char bad[64];
 	size_t used;
 	char *c = p->comments[p->ncomments++];
 
@@ -55,6 +57,8 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 		die("program path too long for a policy: %s", path);
 	memcpy(p->program, path, strlen(path) + 1);
 	p->def = o->def;
+	if (o->capabilities && sb_caps_parse(o->capabilities, &p->caps, bad, sizeof(bad)) < 0)
+		die("--capabilities: unknown capability '%s'", bad);
 	used = (size_t)snprintf(c, SB_COMMENT_LEN, "profiled:");
 	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++) {
 		/* quoted as a shell would need it, so the line can be rerun */
@@ -64,12 +68,19 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	}
 }
 
-static void save(struct sb_policy *new, struct sb_policy *old, const char *out)
+/* An auto run in which no process reached a transition was all init: merged
+ * into a two-phase policy, its calls go to [init] under that policy's rule
+ * (sandbox-run would have kept such a run under F1 throughout). */
+static void save(struct sb_policy *new, struct sb_policy *old, const char *out, bool auto_mode)
 {
 	struct sb_error err = {0};
 	struct sb_policy *p = new;
 	int r;
 
+	if (old && auto_mode && old->has_transition && !new->has_transition) {
+		new->has_transition = true;
+		new->tr = old->tr;
+	}
 	if (old) {
 		if (sb_policy_merge(old, new, &err) < 0)
 			die("cannot merge this run into %s: %s (the file is unchanged)", out, err.msg);
@@ -117,6 +128,8 @@ int main(int argc, char **argv)
 	if (!pr.policy)
 		die("out of memory");
 	describe_run(pr.policy, &o);
+	if (old && !o.capabilities)
+		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
 		die("%s", err);
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
@@ -128,7 +141,7 @@ int main(int argc, char **argv)
 		return exec_failure(path, r);
 	if (r < 0)
 		warnx("tracing failed: %s; writing what was seen", strerror(-r));
-	save(pr.policy, old, out);
+	save(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
 	if (!o.quiet)
 		report_summary(&pr, out, status);
 	sb_trace_free(pr.trace);

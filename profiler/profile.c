@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "filter.h"
 #include "forward.h"
 #include "util.h"
@@ -100,22 +100,19 @@ static const struct sb_trace_ops ops = {
     .transition = on_transition,
 };
 
-/* In the child: one SECCOMP_RET_TRACE stop per syscall, every ABI. Without
- * CAP_SYS_ADMIN the kernel wants no_new_privs first. */
+/* In the child, the program is set up as sandbox-run will run it, so that
+ * what is learned is what will be enforced: only the capabilities the policy
+ * keeps (a root program without CAP_DAC_OVERRIDE takes its EACCES paths),
+ * no_new_privs, then one SECCOMP_RET_TRACE stop per syscall of every ABI. */
 static int install_trace_filter(void *ctx)
 {
 	struct profiler *pr = ctx;
 	scmp_filter_ctx f = NULL;
 	int r = sb_filter_build(pr->policy, SB_FILTER_PROFILE, SB_MODE_ENFORCE, &f);
 
-	if (r < 0)
-		return r;
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t admin = CAP_CLEAR;
-	if (caps)
-		cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &admin);
-	cap_free(caps);
-	if (admin != CAP_SET && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (r == 0)
+		r = sb_caps_drop(pr->policy->caps);
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = -errno;
 	if (r == 0)
 		r = seccomp_load(f);

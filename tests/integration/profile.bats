@@ -563,3 +563,56 @@ stop_redis() {
 	not_in_phase ra.ini serving bind
 	not_in_phase ra.ini serving listen
 }
+
+@test "the program is profiled as sandbox-run runs it: no capabilities unless --capabilities" {
+	run --separate-stderr bounded "$SB_PROFILE" -q -o c.ini -- sh -c 'grep ^CapEff: /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ $output =~ CapEff:[[:space:]]+0+$ ]]
+	[ -z "$(policy_key c.ini capabilities)" ]
+	run --separate-stderr bounded "$SB_PROFILE" -q --capabilities=net_bind_service -o k.ini -- \
+		sh -c 'grep ^CapEff: /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ $output =~ CapEff:[[:space:]]+0*400$ ]]
+	[ "$(policy_key k.ini capabilities)" = cap_net_bind_service ]
+	run --separate-stderr bounded "$SB_PROFILE" -q --capabilities=no_such_cap -o x.ini -- true
+	[ "$status" -eq 125 ]
+	[[ $stderr == *no_such_cap* ]]
+	[ ! -e x.ini ]
+}
+
+@test "--merge: an auto run that never reached its transition goes to [init]" {
+	printf 'a\nb\n' | bounded "$SB_PROFILE" -q -m auto -o m.ini -- "$FIXTURES/stdin_reader" >/dev/null
+	[ "$(policy_key m.ini transition)" = read ]
+	local before
+	before=$(call_count m.ini init uname)
+	# stdin at EOF before anything: still reads fd 0, so give it no stdin read at all
+	run --separate-stderr bounded "$SB_PROFILE" -q -m auto -M -o m.ini -- "$FIXTURES/execer" /bin/true
+	[ "$status" -eq 0 ]
+	[ "$(policy_key m.ini transition)" = read ]
+	[ "$(policy_key m.ini transition_fd)" = 0 ]
+	in_phase m.ini init execve
+	[ "$(call_count m.ini init uname)" -eq $((before + 1)) ]
+}
+
+@test "signals go to a daemon once the program it forked from has exited" {
+	# the sleep is reparented when sh exits: find it by its unique argument
+	env --default-signal=TERM "$SB_PROFILE" -q -o d.ini -- sh -c 'sleep 59.123 & exit 0' \
+		>prof.out 2>prof.err </dev/null &
+	PROF_PID=$!
+	BG_PIDS+=("$PROF_PID")
+	local sleeper= i
+	for ((i = 0; i < 400; i++)); do
+		sleeper=$(pgrep -f '^sleep 59[.]123$') && [ "$(proc_state "$sleeper")" = S ] && break
+		sleeper=
+		sleep 0.05
+	done
+	[ -n "$sleeper" ]
+	BG_PIDS+=("$sleeper")
+	# sh is gone, the sleep is still traced: the profiler is still running
+	proc_alive "$PROF_PID"
+	kill -TERM "$PROF_PID"
+	wait_exit "$PROF_PID" 30
+	run ! proc_alive "$sleeper"
+	[ -f d.ini ]
+	in_phase d.ini init clock_nanosleep || in_phase d.ini init nanosleep
+}
