@@ -13,8 +13,8 @@
 
 static void profile_markers(void **state)
 {
-	char *argv[] = {"sandbox-profile", "--phase-marker=accept,epoll_wait", "-o", "x.ini", "--",
-			"redis-server", "--port", "1", NULL};
+	char *argv[] = {"sandbox-profile", "--phase-marker=accept,epoll_wait", "-o", "x.ini",
+			"--capabilities=net_bind_service", "--", "redis-server", "--port", "1", NULL};
 	struct profile_opts o;
 	char err[256] = "";
 
@@ -22,6 +22,7 @@ static void profile_markers(void **state)
 	assert_int_equal(o.marker_mode, MARKER_LIST);
 	assert_string_equal(o.markers, "accept,epoll_wait");
 	assert_string_equal(o.output, "x.ini");
+	assert_string_equal(o.capabilities, "net_bind_service");
 	assert_string_equal(o.argv[0], "redis-server");
 	assert_string_equal(o.argv[1], "--port");
 }
