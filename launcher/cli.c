@@ -58,11 +58,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 		}
 		snprintf(err, errlen, "--mode: expected enforce or complain, got '%s'", optarg);
 		return -1;
-	case OPT_SETTLE:
-		if (sb_parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
-			return 0;
-		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
-		return -1;
+	case OPT_SETTLE: return sb_option_settle_timeout(optarg, &o->settle_timeout_ms, err, errlen);
 	default:
 		snprintf(err, errlen, "option -%c is not handled", c);
 		return -1; /* unreachable: getopt only returns listed options */

@@ -15,6 +15,14 @@ int sb_parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+int sb_option_settle_timeout(const char *arg, int *ms, char *err, size_t errlen)
+{
+	if (sb_parse_int(arg, 1, 60000, ms) == 0)
+		return 0;
+	snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", arg);
+	return -1;
+}
+
 /* getopt leaves the offending option in optopt (short) or before optind. */
 static void bad_option(char **argv, char *err, size_t errlen)
 {

@@ -16,6 +16,9 @@ typedef int (*sb_option_fn)(int c, void *opts, char *err, size_t errlen);
 int sb_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
                      sb_option_fn one, void *opts, char *err, size_t errlen);
 
+/* --settle-timeout=MS, shared by both programs: 0, or -1 with err filled. */
+int sb_option_settle_timeout(const char *arg, int *ms, char *err, size_t errlen);
+
 /* A decimal in [min, max]: 0, or -1. */
 int sb_parse_int(const char *s, int min, int max, int *out);
 

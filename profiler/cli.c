@@ -79,11 +79,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 			return 0;
 		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
 		return -1;
-	case OPT_SETTLE:
-		if (sb_parse_int(optarg, 1, 60000, &o->settle_timeout_ms) == 0)
-			return 0;
-		snprintf(err, errlen, "--settle-timeout: expected 1..60000 ms, got '%s'", optarg);
-		return -1;
+	case OPT_SETTLE: return sb_option_settle_timeout(optarg, &o->settle_timeout_ms, err, errlen);
 	case OPT_DEFAULT:
 		if (sb_action_parse(optarg, &o->def) == 0 && o->def.kind != SB_ACT_ALLOW)
 			return 0;
