@@ -413,6 +413,8 @@ static void read_exec_error(struct sb_trace *tr)
 	tr->err_fd = -1;
 }
 
+static void kill_all(struct sb_trace *tr);
+
 int sb_trace_run(struct sb_trace *tr, int *status)
 {
 	struct event ev;
@@ -430,7 +432,7 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 			break; /* ECHILD: nothing left */
 	}
 	if (tr->fatal) {
-		sb_trace_kill_all(tr);
+		kill_all(tr);
 		return tr->fatal;
 	}
 	read_exec_error(tr);
@@ -442,7 +444,7 @@ int sb_trace_run(struct sb_trace *tr, int *status)
  * reused). Detached processes are not killed here: they are serving, under
  * F1+F2, and we no longer see their exit, so their pids may be someone
  * else's by now. */
-void sb_trace_kill_all(struct sb_trace *tr)
+static void kill_all(struct sb_trace *tr)
 {
 	for (struct sb_proc *p = tr->procs; p; p = p->next)
 		if (!p->exited && (p->traced || p->pid == tr->root))
@@ -460,11 +462,6 @@ pid_t sb_trace_root_pid(const struct sb_trace *tr)
 struct sb_proc *sb_trace_procs(const struct sb_trace *tr)
 {
 	return tr->procs;
-}
-
-double sb_trace_elapsed_ms(const struct sb_trace *tr)
-{
-	return sb_trace_now_ms(tr);
 }
 
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr)

@@ -125,12 +125,8 @@ int sb_trace_run(struct sb_trace *tr, int *status);
  * untraced. Returns 0 or -errno. */
 int sb_trace_detach_proc(struct sb_trace *tr, struct sb_proc *p);
 
-/* Kill every traced process (SIGKILL). */
-void sb_trace_kill_all(struct sb_trace *tr);
-
 pid_t sb_trace_root_pid(const struct sb_trace *tr);
 struct sb_proc *sb_trace_procs(const struct sb_trace *tr); /* list, in order */
-double sb_trace_elapsed_ms(const struct sb_trace *tr);
 /* Foreign-ABI syscalls seen (i386 int 0x80, x32). */
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr);
 /* ptrace stops handled by the main loop so far. */
