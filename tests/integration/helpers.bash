@@ -51,9 +51,10 @@ bounded() {
 # Policy files (sandbox-policy(5)): INI, sections [sandbox], [init], [serving];
 # syscall lines are "name = action ; N calls".
 
-# phase_set FILE SECTION - the syscall names listed in [SECTION], one per
-# line, sorted. Nothing (and status 0) if the section is absent.
-phase_set() {
+# section_entries FILE SECTION - one line per "key = value" entry of
+# [SECTION]: the key, a tab, the rest of the line after "=" (inline comment
+# included). Comment lines are skipped. The one INI parser of these helpers.
+section_entries() {
 	awk -v want="$2" '
 		/^[ \t]*[;#]/ { next }
 		/^[ \t]*\[/ {
@@ -67,8 +68,24 @@ phase_set() {
 			k = $0
 			sub(/=.*/, "", k)
 			gsub(/^[ \t]+|[ \t]+$/, "", k)
-			if (k != "") print k
-		}' "$1" | LC_ALL=C sort
+			v = $0
+			sub(/^[^=]*=/, "", v)
+			if (k != "") print k "\t" v
+		}' "$1"
+}
+
+# entry_value FILE SECTION KEY - the rest of KEY's line after "=", as is.
+# Status 1 if KEY is not in [SECTION].
+entry_value() {
+	section_entries "$1" "$2" | awk -F '\t' -v key="$3" '
+		$1 == key { sub(/^[^\t]*\t/, ""); print; found = 1; exit }
+		END { exit !found }'
+}
+
+# phase_set FILE SECTION - the syscall names listed in [SECTION], one per
+# line, sorted. Nothing (and status 0) if the section is absent.
+phase_set() {
+	section_entries "$1" "$2" | cut -f1 | LC_ALL=C sort
 }
 
 # in_phase FILE SECTION NAME - status 0 iff NAME is listed in [SECTION].
@@ -95,63 +112,19 @@ has_section() {
 # call_count FILE SECTION NAME - the N of "NAME = ... ; N calls" in [SECTION]
 # (nothing if NAME is not listed or has no count).
 call_count() {
-	awk -v want="$2" -v name="$3" '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[[ \t]*/, "", s)
-			sub(/[ \t]*\].*$/, "", s)
-			sec = s
-			next
-		}
-		sec == want && /=/ {
-			k = $0
-			sub(/=.*/, "", k)
-			gsub(/^[ \t]+|[ \t]+$/, "", k)
-			if (k != name) next
-			if (match($0, /;[ \t]*[0-9]+[ \t]+calls?/)) {
-				c = substr($0, RSTART, RLENGTH)
-				gsub(/[^0-9]/, "", c)
-				print c
-			}
-			exit
-		}' "$1"
+	entry_value "$1" "$2" "$3" | grep -oE ';[[:space:]]*[0-9]+[[:space:]]+calls?' |
+		grep -oE '[0-9]+' || true
 }
 
 # policy_key FILE KEY - the value of KEY in [sandbox] (inline " ;" comment and
 # surrounding blanks removed). Nothing if absent.
 policy_key() {
-	awk -v key="$2" '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[[ \t]*/, "", s)
-			sub(/[ \t]*\].*$/, "", s)
-			sec = s
-			next
-		}
-		sec == "sandbox" && /=/ {
-			k = $0
-			sub(/=.*/, "", k)
-			gsub(/^[ \t]+|[ \t]+$/, "", k)
-			if (k != key) next
-			v = $0
-			sub(/^[^=]*=/, "", v)
-			sub(/[ \t];.*$/, "", v)
-			gsub(/^[ \t]+|[ \t]+$/, "", v)
-			print v
-			exit
-		}' "$1"
+	entry_value "$1" sandbox "$2" | sed -E 's/[[:space:]];.*$//; s/^[[:space:]]+//; s/[[:space:]]+$//' || true
 }
 
 # has_key FILE KEY - status 0 iff KEY is set in [sandbox].
 has_key() {
-	awk -v key="$2" '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ { s = $0; sub(/^[ \t]*\[[ \t]*/, "", s); sub(/[ \t]*\].*$/, "", s); sec = s; next }
-		sec == "sandbox" && /=/ { k = $0; sub(/=.*/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", k)
-			if (k == key) { found = 1; exit } }
-		END { exit !found }' "$1"
+	entry_value "$1" sandbox "$2" >/dev/null
 }
 
 # ---------------------------------------------------------------------------
