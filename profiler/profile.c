@@ -50,6 +50,17 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	pr->calls[ph]++;
 }
 
+/* Add a family (or syscall) to the rule's markers unless it is there. */
+static void add_marker(struct sb_transition *tr, const char *name)
+{
+	for (int i = 0; i < tr->nmarkers; i++)
+		if (!strcmp(tr->markers[i], name))
+			return;
+	if (tr->nmarkers >= SB_MAX_MARKERS || sb_family_expand(name, tr->marker_set) < 0)
+		return;
+	snprintf(tr->markers[tr->nmarkers++], SB_NAME_LEN, "%s", name);
+}
+
 /* auto: the first process to transition fixes the kind of rule; later ones
  * may add marker families of the same kind (a worker waiting in poll while
  * its parent uses epoll_wait). */
@@ -71,18 +82,8 @@ static void record_auto(struct profiler *pr, struct sb_proc *p)
 		      r.markers[0]);
 		return;
 	}
-	for (int i = 0; i < r.nmarkers; i++) {
-		char list[SB_MAX_MARKERS * SB_NAME_LEN];
-		if (sb_bit_test(pol->tr.marker_set, sb_syscall_nr(r.markers[i])) ||
-		    pol->tr.nmarkers >= SB_MAX_MARKERS)
-			continue;
-		sb_transition_format(pol->tr.markers, pol->tr.nmarkers, list, sizeof(list));
-		strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-		strncat(list, r.markers[i], sizeof(list) - strlen(list) - 1);
-		char after[SB_MAX_MARKERS * SB_NAME_LEN];
-		sb_transition_format(pol->tr.after, pol->tr.nafter, after, sizeof(after));
-		sb_transition_set(&pol->tr, list, pol->tr.fd, after, NULL);
-	}
+	for (int i = 0; i < r.nmarkers; i++)
+		add_marker(&pol->tr, r.markers[i]);
 }
 
 static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
