@@ -413,7 +413,19 @@ static void read_exec_error(struct sb_trace *tr)
 	tr->err_fd = -1;
 }
 
-static void kill_all(struct sb_trace *tr);
+/* Traced processes and the root (our child, so its pid cannot have been
+ * reused). Detached processes are not killed here: they are serving, under
+ * F1+F2, and we no longer see their exit, so their pids may be someone
+ * else's by now. */
+static void kill_all(struct sb_trace *tr)
+{
+	for (struct sb_proc *p = tr->procs; p; p = p->next)
+		if (!p->exited && (p->traced || p->pid == tr->root))
+			kill(p->pid, SIGKILL);
+	/* reap what we can so no zombie outlives the run */
+	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+		;
+}
 
 int sb_trace_run(struct sb_trace *tr, int *status)
 {
@@ -438,20 +450,6 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 	read_exec_error(tr);
 	*status = tr->root_status;
 	return tr->exec_err ? -tr->exec_err : 0;
-}
-
-/* Traced processes and the root (our child, so its pid cannot have been
- * reused). Detached processes are not killed here: they are serving, under
- * F1+F2, and we no longer see their exit, so their pids may be someone
- * else's by now. */
-static void kill_all(struct sb_trace *tr)
-{
-	for (struct sb_proc *p = tr->procs; p; p = p->next)
-		if (!p->exited && (p->traced || p->pid == tr->root))
-			kill(p->pid, SIGKILL);
-	/* reap what we can so no zombie outlives the run */
-	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-		;
 }
 
 pid_t sb_trace_root_pid(const struct sb_trace *tr)
