@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -116,6 +117,7 @@ static int run_traced(struct launcher *L, int *status)
 	    .settle_timeout_ms = L->o->settle_timeout_ms,
 	    .detach_serving = enforce,
 	    .lazy_until_armed = enforce && sb_filter_lazy(L->policy),
+	    .protect_tracer = true,
 	    .child_setup = child_confine,
 	    .ops = &launcher_ops,
 	    .ctx = L,
@@ -176,6 +178,7 @@ int launch(struct launcher *L)
 	 *    attached before that (pipe handshake), is killed with us
 	 *    (PTRACE_O_EXITKILL), injects F2 at each transition and detaches. */
 	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
+	clock_gettime(CLOCK_MONOTONIC, &L->started);
 	r = traced ? run_traced(L, &status) : run_untraced(L, &status);
 	sb_forward_target(0);
 	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)

@@ -20,6 +20,8 @@ struct launcher {
 	struct sb_policy *learned;                     /* complain mode: policy + what was missing */
 	uint8_t reported[SB_NPHASES][SB_BITMAP_BYTES]; /* complain: said once */
 	int transitions;
+	enum sb_phase root_phase; /* serving once the root's transition took */
+	struct timespec started;  /* CLOCK_MONOTONIC before the fork */
 };
 
 /* The whole sequence; returns the exit status for main(). */

@@ -11,41 +11,64 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "inject.h"
+#include "filter.h"
+#include "procfs.h"
 #include "launch.h"
 #include "util.h"
 
+/* A ring set up in init goes on running operations after the transition
+ * that no filter sees (SQPOLL needs no syscall at all). It may outlive the
+ * transition only when [serving] allows io_uring_enter: the policy then
+ * says that io_uring is part of serving. */
+static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
+{
+	bool has = false;
+	enum sb_act_kind k = sb_filter_action(L->policy, SB_FILTER_F2, SYS_io_uring_enter).kind;
+	int r = sb_procfs_has_io_uring(p->pid, &has);
+
+	if (r < 0 || !has || k == SB_ACT_ALLOW || k == SB_ACT_LOG)
+		return r == -ESRCH ? 0 : r;
+	warnx("pid %d holds an io_uring instance at its transition and [serving] does not allow "
+	      "io_uring_enter: the ring would run operations the serving filter never sees; killing the program",
+	      p->pid);
+	return -EPERM;
+}
+
 /* Fail closed: any error here makes the engine kill the whole tree, since
- * the process would otherwise go on under F1 alone. */
+ * the process would otherwise go on under F1 alone. -ESRCH (the marker
+ * thread died under the injection) is not an error: the process is back in
+ * init, still traced, and will make its transition again or die. */
 static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
 {
 	struct launcher *L = ctx;
-	char name[64];
-	pid_t bad = 0;
-	int r = sb_inject_filter(t->tid, &L->f2, &t->pending_sig, &bad);
+	char name[64], why[256];
+	int r = check_io_uring(L, p);
 
-	sb_syscall_name(p->transition_nr, name, sizeof(name));
-	if (r == -EBUSY) {
-		warnx("pid %d: thread %d could not take the serving filter (TSYNC); killing the program",
-		      p->pid, bad);
+	if (r < 0)
 		return r;
-	}
+	r = sb_trace_inject(tr, p, t, &L->f2, why, sizeof(why));
+	if (r == -ESRCH)
+		return r;
 	if (r < 0) {
-		warnx("pid %d: injecting the serving filter at %s failed: %s; killing the program", p->pid,
-		      name, strerror(-r));
+		warnx("%s; killing the program", why);
 		return r;
 	}
 	L->transitions++;
-	if (L->o->verbose)
-		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms", p->pid, p->exe, name,
-		      t->tid, p->settle_ms);
-	if (L->o->mode == SB_MODE_COMPLAIN)
-		return 0; /* stay attached to report violations */
-	r = sb_trace_detach_proc(tr, p);
-	return r < 0 ? r : 1;
+	if (p->pid == L->root)
+		L->root_phase = SB_PHASE_SERVING;
+	if (L->o->verbose) {
+		char exe[256];
+		sb_escape(p->exe, exe, sizeof(exe));
+		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms", p->pid, exe,
+		      sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms);
+	}
+	/* complain mode stays attached to report violations */
+	return L->o->mode == SB_MODE_COMPLAIN ? SB_KEEP : SB_DETACH;
 }
 
 /* Complain mode: a RET_TRACE stop is a call the policy would deny. Said
@@ -62,8 +85,10 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	if (sb_bit_test(L->reported[ph], sc->nr))
 		return;
 	sb_bit_set(L->reported[ph], sc->nr);
+	char exe[256];
+	sb_escape(t->proc->exe, exe, sizeof(exe));
 	warnx("complain: pid %d (%s) in %s would be denied %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)",
-	      t->tid, t->proc->exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
+	      t->tid, exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
 	      (unsigned long long)sc->args[0], (unsigned long long)sc->args[1],
 	      (unsigned long long)sc->args[2], (unsigned long long)sc->args[3],
 	      (unsigned long long)sc->args[4], (unsigned long long)sc->args[5]);
@@ -95,28 +120,58 @@ static int describe(unsigned long arch, long nr, char *buf, size_t len)
 }
 
 /* The kernel logs seccomp kills (audit type 1326) with the ABI and the
- * number; without auditd they reach the kernel log. Best effort: the last
- * record for pid, described into buf ("syscall uname", "i386 syscall 20
- * (getpid, a foreign ABI)").
- * Returns 0, or -1 when there is none. */
-static int killed_syscall(pid_t pid, char *buf, size_t len)
+ * number; without auditd they reach the kernel log. A record names our
+ * process only if the kernel wrote it (facility 0: a program that may
+ * write /dev/kmsg gets LOG_USER), it is a kill (sig=31; `log` actions
+ * write the same type with sig=0), it names the pid, and its time lies
+ * between the process's birth and now (an earlier process with the same pid
+ * died before). The last such record wins. */
+struct kill_query {
+	pid_t pid;
+	unsigned long long from_us, to_us; /* kmsg clock (CLOCK_MONOTONIC) */
+};
+
+static bool record_matches(const struct kill_query *q, const char *rec, const char **body)
 {
-	char rec[2048], key[32];
-	const char *s, *a;
+	unsigned prio = 0;
+	unsigned long long seq = 0, ts = 0;
+	char key[32];
+	int n = 0;
+
+	if (sscanf(rec, "%u,%llu,%llu,%n", &prio, &seq, &ts, &n) < 3 || !n)
+		return false;
+	if ((prio >> 3) != 0 || ts < q->from_us || ts > q->to_us)
+		return false;
+	const char *msg = strchr(rec, ';');
+	snprintf(key, sizeof(key), " pid=%d ", (int)q->pid);
+	if (!msg || !(msg = strstr(msg, "type=1326")) || !strstr(msg, key) || !strstr(msg, " sig=31 "))
+		return false;
+	*body = msg;
+	return true;
+}
+
+static unsigned long long mono_us(const struct timespec *ts)
+{
+	return (unsigned long long)ts->tv_sec * 1000000ull + (unsigned long long)ts->tv_nsec / 1000;
+}
+
+/* Returns 0 with the description in buf, or -1 when no record matches. */
+static int killed_syscall(const struct kill_query *q, char *buf, size_t len)
+{
+	char rec[2048];
+	const char *s, *a, *msg;
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = -1;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	snprintf(key, sizeof(key), " pid=%d ", pid);
 	while ((n = read(fd, rec, sizeof(rec) - 1)) != 0) {
 		if (n < 0 && errno == EPIPE)
 			continue; /* overwritten record: skip */
 		if (n < 0)
 			break;
 		rec[n] = '\0';
-		s = strstr(rec, "type=1326");
-		if (!s || !strstr(s, key) || !(a = strstr(s, " arch=")) || !(s = strstr(s, " syscall=")))
+		if (!record_matches(q, rec, &msg) || !(a = strstr(msg, " arch=")) || !(s = strstr(msg, " syscall=")))
 			continue;
 		found = describe(strtoul(a + 6, NULL, 16), strtol(s + 9, NULL, 10), buf, len);
 	}
@@ -124,42 +179,43 @@ static int killed_syscall(pid_t pid, char *buf, size_t len)
 	return found;
 }
 
-static void report_kill(const struct launcher *L, pid_t pid, const char *exe, enum sb_phase ph)
+static void report_kill(const struct launcher *L, pid_t pid, const struct timespec *born, const char *exe,
+                        enum sb_phase ph)
 {
-	char what[128];
+	char what[128], name[256];
+	struct timespec now;
 
-	if (killed_syscall(pid, what, sizeof(what)) == 0)
-		warnx("%s (pid %d) killed by seccomp in phase %s: %s", exe, pid, sb_phase_name(ph), what);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* a second of slack: the kernel's log clock and ours may drift */
+	struct kill_query q = {pid, mono_us(born) > 1000000 ? mono_us(born) - 1000000 : 0, mono_us(&now) + 1000000};
+	sb_escape(exe, name, sizeof(name));
+	if (killed_syscall(&q, what, sizeof(what)) == 0)
+		warnx("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
 	else
 		warnx("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		      "--mode=complain --policy %s -- ...",
-		      exe, pid, sb_phase_name(ph), L->o->policy);
+		      name, pid, sb_phase_name(ph), L->o->policy);
 }
 
-static void on_proc_exit(void *ctx, struct sb_proc *p)
+static void on_proc_end(void *ctx, struct sb_proc *p)
 {
 	struct launcher *L = ctx;
 
-	if (p->pid != L->root && WIFSIGNALED(p->exit_status) && WTERMSIG(p->exit_status) == SIGSYS)
-		report_kill(L, p->pid, p->exe, p->ph.phase);
+	if (p->exited && p->pid != L->root && WIFSIGNALED(p->exit_status) && WTERMSIG(p->exit_status) == SIGSYS)
+		report_kill(L, p->pid, &p->born, p->exe, p->ph.phase);
 }
 
 const struct sb_trace_ops launcher_ops = {
     .syscall = on_syscall,
     .transition = on_transition,
-    .proc_exit = on_proc_exit,
+    .proc_end = on_proc_end,
 };
 
-/* The root's phase at death: traced processes tell; an untraced run is a
- * single-phase one (init); a detached root had transitioned. */
+/* The root's phase at death: serving once its transition took (on_transition
+ * sets it), init otherwise (a single-phase run is all init). */
 void report_exit(const struct launcher *L, int status)
 {
-	enum sb_phase ph = SB_PHASE_INIT;
-
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS || L->o->quiet)
 		return;
-	for (const struct sb_proc *p = L->trace ? sb_trace_procs(L->trace) : NULL; p; p = p->next)
-		if (p->pid == L->root)
-			ph = p->ph.phase;
-	report_kill(L, L->root, L->path, ph);
+	report_kill(L, L->root, &L->started, L->path, L->root_phase);
 }

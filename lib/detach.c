@@ -1,74 +1,133 @@
-/* detach.c - let a process go: every thread of it leaves ptrace.
+/* detach.c - let a process go, and stop threads before its memory is
+ * written.
  *
- * PTRACE_DETACH needs the thread in a ptrace stop. Running threads are
- * interrupted (PTRACE_INTERRUPT) and collected with waitpid on their own tid,
- * so events of other processes stay queued for the main loop. A thread that
- * the interrupt finds creating a thread adds that thread to the list; the
- * loop runs until the process has no traced thread. A signal that arrived
- * while the thread was ours is delivered by PTRACE_DETACH.
+ * PTRACE_DETACH needs the thread in a ptrace stop. A thread asleep in a call
+ * that an interrupt would end with a visible EINTR (epoll_wait and the few
+ * like it, below) is not interrupted: it already runs under the serving
+ * filter (TSYNC), and it leaves at its next stop, the exit of that call, so
+ * the program sees no spurious EINTR. Other sleeping calls are interrupted:
+ * the kernel restarts them (ERESTARTSYS, restart_syscall) transparently, and
+ * the profiler records each such call as serving (transition.c), so the
+ * serving filter allows the restart. A signal that arrived while the thread
+ * was ours is delivered by PTRACE_DETACH.
  */
 #include <errno.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "procfs.h"
+#include "settle.h"
 #include "trace_int.h"
 
-/* Wait for tid's next stop; returns 1 stopped, 0 gone, -errno. */
+/* Calls that return EINTR to the program when the tracer interrupts them,
+ * with no signal sent (they do not restart). */
+static const long eintr_calls[] = {
+    SYS_epoll_wait,   SYS_epoll_pwait, 441 /* epoll_pwait2 */, SYS_rt_sigtimedwait, SYS_io_getevents,
+    SYS_io_pgetevents, SYS_io_uring_enter,
+};
+
+static bool eintr_visible(long nr)
+{
+	for (unsigned i = 0; i < sizeof(eintr_calls) / sizeof(eintr_calls[0]); i++)
+		if (eintr_calls[i] == nr)
+			return true;
+	return false;
+}
+
+/* Collect the stop an interrupt asked for. Whatever stop comes first is
+ * kept: a signal is held for delivery, a new task is registered, any other
+ * event is remembered in stop_status for the main loop. */
 static int collect(struct sb_trace *tr, struct sb_thread *t)
 {
-	int status;
-	pid_t r;
+	int status = 0;
+	int r = sb_wait_stop(tr, t->tid, &status);
 
-	for (;;) {
-		r = waitpid(t->tid, &status, __WALL);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return errno == ECHILD ? 0 : -errno;
-		if (WIFEXITED(status) || WIFSIGNALED(status))
-			return 0;
-		int ev = status >> 16;
-		if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK) {
-			unsigned long msg = 0;
-			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && msg)
-				sb_tree_ensure(tr, (pid_t)msg, t->proc);
-		} else if (ev == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-			t->pending_sig = WSTOPSIG(status); /* signal-delivery-stop */
-		}
-		return 1;
-	}
+	if (r <= 0)
+		return r;
+	t->stopped = true;
+	int ev = status >> 16;
+	if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK)
+		sb_trace_clone_event(tr, t);
+	else if (ev == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
+		t->pending_sig = WSTOPSIG(status); /* signal-delivery-stop */
+	else if (ev != PTRACE_EVENT_STOP)
+		t->stop_status = status; /* a syscall or exec stop: the main loop's */
+	return 1;
 }
 
-static int detach_thread(struct sb_trace *tr, struct sb_thread *t)
+int sb_quiesce_thread(struct sb_trace *tr, struct sb_thread *t)
 {
-	int r = 1;
+	struct sb_task_view v = sb_trace_view(t);
 
-	if (!t->stopped) {
-		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0)
-			r = errno == ESRCH ? 0 : -errno;
-		else
-			r = collect(tr, t);
-	}
-	if (r > 0 && ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0 && errno != ESRCH)
+	if (sb_settle_quiet(&v))
+		return v.gone ? 0 : 1;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	return collect(tr, t);
+}
+
+int sb_detach_stopped(struct sb_trace *tr, struct sb_thread *t)
+{
+	int r = 0;
+
+	if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0 && errno != ESRCH)
 		r = -errno;
 	sb_tree_drop_thread(tr, t);
-	return r < 0 ? r : 0;
+	return r;
 }
 
+/* 1: t stays until its next stop (lazy), 0: detached or gone, -errno. */
+static int detach_thread(struct sb_trace *tr, struct sb_thread *t)
+{
+	if (!t->stopped) {
+		struct sb_task_view v = sb_trace_view(t);
+		if (v.gone) {
+			sb_tree_drop_thread(tr, t);
+			return 0;
+		}
+		if (t->entry_stops && (v.state == 'S' || v.state == 'D') && eintr_visible(v.nr))
+			return 1;
+		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0) {
+			sb_tree_drop_thread(tr, t);
+			return errno == ESRCH ? 0 : -errno;
+		}
+		int r = collect(tr, t);
+		if (r <= 0) {
+			sb_tree_drop_thread(tr, t);
+			return r;
+		}
+	}
+	return sb_detach_stopped(tr, t);
+}
+
+/* A clone event collected on the way adds a thread at the head of the list,
+ * so every pass starts again from the head until only lazy threads are
+ * left. */
 int sb_trace_detach_proc(struct sb_trace *tr, struct sb_proc *p)
 {
+	bool again = true;
 	int rc = 0;
 
-	while (p->threads) {
-		int r = detach_thread(tr, p->threads);
-		if (r < 0 && !rc)
-			rc = r;
+	p->detaching = true;
+	while (again) {
+		again = false;
+		for (struct sb_thread *t = p->threads; t; t = t->next_in_proc) {
+			if (t->lazy)
+				continue;
+			int r = detach_thread(tr, t);
+			if (r < 0 && !rc)
+				rc = r;
+			if (r == 1) {
+				t->lazy = true;
+				continue;
+			}
+			again = true;
+			break;
+		}
 	}
-	p->traced = false;
-	if (p->settling) {
-		p->settling = false;
-		tr->nsettling--;
-	}
+	if (!p->threads)
+		sb_tree_end_proc(tr, p);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 
 #include "filter.h"
 #include "forward.h"
+#include "procfs.h"
 #include "trace_int.h"
 #include "util.h"
 
@@ -38,6 +40,8 @@ struct event {
 	pid_t tid;
 	int status;
 };
+
+static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, struct sb_proc *creator);
 
 static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
                                  PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
@@ -80,8 +84,10 @@ struct sb_trace *sb_trace_start(const char *path, char *const argv[], const stru
 	if (!tr)
 		return NULL;
 	tr->o = *o;
-	tr->procs_tail = &tr->procs;
 	tr->err_fd = -1;
+	tr->base_filters = sb_procfs_filters(getpid(), 0);
+	if (tr->base_filters < 0)
+		goto fail; /* no seccomp in this kernel, or no /proc */
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		goto fail;
 	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
@@ -104,13 +110,21 @@ struct sb_trace *sb_trace_start(const char *path, char *const argv[], const stru
 		errno = e;
 		goto fail;
 	}
-	struct sb_thread *t = sb_tree_ensure(tr, tr->root, NULL);
+	struct sb_thread *t = new_task(tr, tr->root, NULL);
 	if (!t) {
 		kill(tr->root, SIGKILL);
 		errno = ENOMEM;
 		goto fail;
 	}
 	t->started = true; /* seized, not auto-attached: no attach stop */
+	/* The child is seized: from now on the tracer may be non-dumpable, so
+	 * that no program of the same uid can write its memory (the serving
+	 * filter lives there). Before the go byte, so the program never runs
+	 * beside a dumpable tracer. */
+	if (o->protect_tracer && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		kill(tr->root, SIGKILL);
+		goto fail;
+	}
 	if (write(go[1], "g", 1) != 1) {
 		kill(tr->root, SIGKILL);
 		goto fail;
@@ -132,49 +146,62 @@ static bool wants_entry_stops(const struct sb_trace *tr, const struct sb_proc *p
 	return !tr->o.lazy_until_armed || p->ph.armed;
 }
 
-int sb_trace_resume(struct sb_trace *tr, struct sb_thread *t)
+/* What a wait status is (strace's next_event, without the wait). */
+static enum ev_kind classify(int st)
+{
+	if (WIFEXITED(st) || WIFSIGNALED(st))
+		return EVT_GONE;
+	if (WSTOPSIG(st) == (SIGTRAP | 0x80))
+		return EVT_SYSCALL;
+	switch (st >> 16) {
+	case 0: return EVT_SIGNAL;
+	case PTRACE_EVENT_SECCOMP: return EVT_SYSCALL;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK: return EVT_CLONE;
+	case PTRACE_EVENT_EXEC: return EVT_EXEC;
+	case PTRACE_EVENT_STOP: return EVT_STOP;
+	default: return EVT_OTHER;
+	}
+}
+
+static int resume(struct sb_trace *tr, struct sb_thread *t)
 {
 	int sig = t->pending_sig;
 	enum __ptrace_request req = wants_entry_stops(tr, t->proc) ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	t->pending_sig = 0;
 	t->stopped = false;
+	t->entry_stops = req == PTRACE_SYSCALL;
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH)
 		return -errno;
 	return 0;
 }
 
+/* A thread stopped early (detach.c, collect) whose event is the main
+ * loop's goes back to the queue instead of being resumed. */
+int sb_trace_resume(struct sb_trace *tr, struct sb_thread *t)
+{
+	if (t->stop_status) {
+		int st = t->stop_status;
+		t->stop_status = 0;
+		return sb_evq_push(&tr->queue, t->tid, st);
+	}
+	return resume(tr, t);
+}
+
 static void next_event(struct sb_trace *tr, struct event *ev)
 {
-	int flags = __WALL | (tr->nsettling ? WNOHANG : 0);
-	pid_t tid;
+	pid_t tid = sb_wait_any(tr, tr->nsettling ? WNOHANG : 0, &ev->status);
 
-	do
-		tid = waitpid(-1, &ev->status, flags);
-	while (tid < 0 && errno == EINTR);
 	ev->tid = tid;
 	if (tid <= 0) {
 		ev->kind = EVT_NONE;
-		if (tid < 0 && errno == ECHILD)
+		if (tid == -ECHILD)
 			tr->root_done = true; /* nothing left to wait for */
 		return;
 	}
-	int st = ev->status;
-	if (WIFEXITED(st) || WIFSIGNALED(st))
-		ev->kind = EVT_GONE;
-	else if (WSTOPSIG(st) == (SIGTRAP | 0x80))
-		ev->kind = EVT_SYSCALL;
-	else
-		switch (st >> 16) {
-		case 0: ev->kind = EVT_SIGNAL; break;
-		case PTRACE_EVENT_SECCOMP: ev->kind = EVT_SYSCALL; break;
-		case PTRACE_EVENT_CLONE:
-		case PTRACE_EVENT_FORK:
-		case PTRACE_EVENT_VFORK: ev->kind = EVT_CLONE; break;
-		case PTRACE_EVENT_EXEC: ev->kind = EVT_EXEC; break;
-		case PTRACE_EVENT_STOP: ev->kind = EVT_STOP; break;
-		default: ev->kind = EVT_OTHER; break;
-		}
+	ev->kind = classify(ev->status);
 }
 
 static int get_syscall(pid_t tid, struct sb_syscall *sc, int *op)
@@ -198,6 +225,16 @@ static int get_syscall(pid_t tid, struct sb_syscall *sc, int *op)
 	/* x32 shares AUDIT_ARCH_X86_64 and marks its numbers with bit 30 */
 	sc->native = sc->arch == AUDIT_ARCH_X86_64 && sc->nr >= 0 && sc->nr < SB_NR_MAX;
 	return 0;
+}
+
+struct sb_task_view sb_trace_view(const struct sb_thread *t)
+{
+	struct sb_task_view v = {
+	    .held = t->held, .stopped = t->stopped, .entry_stops = t->entry_stops, .state = '?', .nr = -1};
+
+	if (!t->held && !t->stopped)
+		v.gone = sb_procfs_task_state(t->proc->pid, t->tid, &v.state, &v.nr) == -ESRCH;
+	return v;
 }
 
 void sb_trace_report(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc)
@@ -227,7 +264,9 @@ static void on_after(struct sb_trace *tr, struct sb_thread *t, const struct sb_s
 }
 
 /* The phase rule runs on the stop that sees every syscall once: seccomp
- * stops when profiling, entry stops under PTRACE_SYSCALL. */
+ * stops when profiling, entry stops under PTRACE_SYSCALL. A process born
+ * before its parent's injection (transition_now) makes its transition at
+ * its first syscall, whatever it is. */
 static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 {
 	struct sb_syscall sc = {0};
@@ -250,9 +289,10 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	}
 	if (!sc.native && sees_all)
 		tr->foreign++;
-	if (sees_all && sc.native && p->ph.phase == SB_PHASE_INIT && tr->o.nrules &&
-	    sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc.nr, sc.args) >= 0) {
-		sb_settle_begin(tr, t, &sc);
+	bool init = sees_all && sc.native && p->ph.phase == SB_PHASE_INIT && tr->o.nrules;
+	if (init && (p->transition_now || sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc.nr, sc.args) >= 0)) {
+		p->transition_now = false;
+		sb_transition_begin(tr, t, &sc);
 		return;
 	}
 	sb_trace_report(tr, t, &sc);
@@ -262,7 +302,7 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 static pid_t successor(const struct sb_trace *tr)
 {
 	for (const struct sb_proc *p = tr->procs; p; p = p->next)
-		if (p->traced && !p->exited && p->pid != tr->root)
+		if (p->pid != tr->root)
 			return p->pid;
 	return 0;
 }
@@ -270,39 +310,83 @@ static pid_t successor(const struct sb_trace *tr)
 static void on_gone(struct sb_trace *tr, struct event *ev)
 {
 	struct sb_thread *t = sb_tree_find(tr, ev->tid);
+	struct sb_event parked;
 
 	if (ev->tid == tr->root) {
 		tr->root_done = true;
 		tr->root_status = ev->status;
-		/* a daemon's parent is gone: signals for the program now go to
-		 * the oldest process still traced, or nowhere */
-		sb_forward_target(successor(tr));
 	}
-	if (!t)
-		return;
-	struct sb_proc *p = t->proc;
-	if (t->tid == p->pid) {
-		p->exit_status = ev->status;
-	}
-	sb_tree_drop_thread(tr, t);
-	if (p->nthreads == 0) {
-		p->exited = true;
-		p->traced = false;
-		if (p->settling) {
-			p->settling = false;
-			tr->nsettling--;
+	sb_evq_take(&tr->parked, ev->tid, &parked); /* died before adoption */
+	if (t) {
+		struct sb_proc *p = t->proc;
+		if (t->tid == p->pid)
+			p->exit_status = ev->status;
+		sb_tree_drop_thread(tr, t);
+		if (p->nthreads == 0) {
+			p->exited = true;
+			sb_tree_end_proc(tr, p);
 		}
-		if (tr->o.ops && tr->o.ops->proc_exit)
-			tr->o.ops->proc_exit(tr->o.ctx, p);
 	}
+	/* a daemon's parent is gone: signals for the program now go to the
+	 * oldest process still traced, or nowhere */
+	if (ev->tid == tr->root)
+		sb_forward_target(successor(tr));
+}
+
+/* The phase a new process starts in, from facts: its creator's phase, but
+ * a child that has fewer filters than its serving creator was forked
+ * before the creator's injection (the fork straddled it): it is in init and
+ * makes its transition at its first syscall. */
+static void set_child_phase(struct sb_proc *c, const struct sb_proc *parent)
+{
+	c->nfilters = sb_procfs_filters(c->pid, 0);
+	if (parent->ph.phase == SB_PHASE_SERVING && c->nfilters >= 0 && c->nfilters < parent->nfilters) {
+		c->ph.phase = SB_PHASE_INIT;
+		c->transition_now = true;
+	}
+}
+
+static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, struct sb_proc *creator)
+{
+	pid_t tgid = 0, ppid = 0;
+
+	sb_procfs_ids(tid, &tgid, &ppid);
+	if (tgid && tgid != tid) {
+		struct sb_proc *p = sb_tree_find_proc(tr, tgid);
+		return p ? sb_tree_add_thread(tr, p, tid) : NULL;
+	}
+	struct sb_proc *c = sb_tree_new_proc(tr, tid, creator);
+	if (!c)
+		return NULL;
+	if (creator)
+		set_child_phase(c, creator);
+	if (tr->o.ops && tr->o.ops->new_proc)
+		tr->o.ops->new_proc(tr->o.ctx, c, creator);
+	return sb_tree_add_thread(tr, c, tid);
+}
+
+/* The creator is the thread that reports the event (with CLONE_PARENT the
+ * kernel's parent is someone else). A first stop that came before this
+ * event was parked: it goes back to the queue now that its creator is
+ * known. */
+void sb_trace_clone_event(struct sb_trace *tr, struct sb_thread *t)
+{
+	unsigned long msg = 0;
+	struct sb_event early;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0 || !msg || sb_tree_find(tr, (pid_t)msg))
+		return;
+	if (!new_task(tr, (pid_t)msg, t->proc)) {
+		tr->fatal = -ENOMEM;
+		return;
+	}
+	if (sb_evq_take(&tr->parked, (pid_t)msg, &early) && sb_evq_push(&tr->queue, early.tid, early.status) < 0)
+		tr->fatal = -ENOMEM;
 }
 
 static void on_clone(struct sb_trace *tr, struct sb_thread *t)
 {
-	unsigned long msg = 0;
-
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && msg)
-		sb_tree_ensure(tr, (pid_t)msg, t->proc);
+	sb_trace_clone_event(tr, t);
 	sb_trace_resume(tr, t);
 }
 
@@ -312,16 +396,10 @@ static void on_clone(struct sb_trace *tr, struct sb_thread *t)
 static void read_argv0(struct sb_proc *p)
 {
 	char path[64];
-	int fd;
-	ssize_t n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, p->exe, sizeof(p->exe) - 1);
-		close(fd);
-	}
-	p->exe[n > 0 ? n : 0] = '\0';
+	if (sb_procfs_read(path, p->exe, sizeof(p->exe)) < 0)
+		p->exe[0] = '\0';
 }
 
 /* execve by a non-leader thread: the kernel reaps the other threads and the
@@ -337,6 +415,8 @@ static void on_exec(struct sb_trace *tr, struct sb_thread *t)
 		if (old) {
 			sb_tree_drop_thread(tr, t);
 			sb_tree_rename(tr, old, p->pid);
+			old->held = false;
+			old->stopped = true;
 			t = old;
 		}
 	}
@@ -358,16 +438,51 @@ static void on_stop(struct sb_trace *tr, struct sb_thread *t, int status)
 	if (!t->started) {
 		t->started = true;
 		if (tr->o.detach_serving && t->proc->ph.phase == SB_PHASE_SERVING) {
-			sb_trace_detach_proc(tr, t->proc);
+			if (sb_trace_detach_proc(tr, t->proc) < 0)
+				tr->fatal = -EIO;
 			return;
 		}
 		sb_trace_resume(tr, t);
 	} else if (group) {
 		t->stopped = false;
+		t->entry_stops = true; /* it reports again before running */
 		ptrace(PTRACE_LISTEN, t->tid, 0, 0);
 	} else {
 		sb_trace_resume(tr, t);
 	}
+}
+
+/* A thread left behind by a detach (asleep in epoll_wait and the like)
+ * goes at its first stop, with the signal that stopped it if any. */
+static void on_lazy(struct sb_trace *tr, struct sb_thread *t, const struct event *ev)
+{
+	struct sb_proc *p = t->proc;
+
+	if (ev->kind == EVT_SIGNAL)
+		t->pending_sig = WSTOPSIG(ev->status);
+	else if (ev->kind == EVT_CLONE)
+		sb_trace_clone_event(tr, t);
+	if (sb_detach_stopped(tr, t) < 0)
+		tr->fatal = -EIO;
+	if (!p->threads)
+		sb_tree_end_proc(tr, p);
+}
+
+/* The record of a task's first stop. A new thread joins its process; a new
+ * process whose creator has not reported the fork yet is parked until it
+ * does (its first stop stays uncollected: it runs no code meanwhile). */
+static struct sb_thread *record_of(struct sb_trace *tr, const struct event *ev)
+{
+	struct sb_thread *t = sb_tree_find(tr, ev->tid);
+	pid_t tgid = 0, ppid = 0;
+
+	if (t)
+		return t;
+	if (sb_procfs_ids(ev->tid, &tgid, &ppid) == 0 && tgid && tgid != ev->tid && sb_tree_find_proc(tr, tgid))
+		return new_task(tr, ev->tid, NULL);
+	if (sb_evq_push(&tr->parked, ev->tid, ev->status) < 0)
+		tr->fatal = -ENOMEM;
+	return NULL;
 }
 
 static void dispatch(struct sb_trace *tr, struct event *ev)
@@ -380,13 +495,14 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 		on_gone(tr, ev);
 		return;
 	}
-	t = sb_tree_ensure(tr, ev->tid, NULL);
-	if (!t) {
-		tr->fatal = -ENOMEM;
+	if (!(t = record_of(tr, ev)))
 		return;
-	}
 	t->stopped = true;
 	tr->stops++;
+	if (t->proc->detaching) {
+		on_lazy(tr, t, ev);
+		return;
+	}
 	switch (ev->kind) {
 	case EVT_SYSCALL: on_syscall(tr, t); break;
 	case EVT_CLONE: on_clone(tr, t); break;
@@ -413,15 +529,17 @@ static void read_exec_error(struct sb_trace *tr)
 	tr->err_fd = -1;
 }
 
-/* Traced processes and the root (our child, so its pid cannot have been
- * reused). Detached processes are not killed here: they are serving, under
- * F1+F2, and we no longer see their exit, so their pids may be someone
- * else's by now. */
+/* Traced processes, parked new ones and the root (our child, so its pid
+ * cannot have been reused). Detached processes are not killed here: they
+ * are serving, under F1+F2, and have no record any more. */
 static void kill_all(struct sb_trace *tr)
 {
 	for (struct sb_proc *p = tr->procs; p; p = p->next)
-		if (!p->exited && (p->traced || p->pid == tr->root))
+		if (!p->exited)
 			kill(p->pid, SIGKILL);
+	for (int i = 0; i < tr->parked.n; i++)
+		kill(tr->parked.ev[i].tid, SIGKILL);
+	kill(tr->root, SIGKILL);
 	/* reap what we can so no zombie outlives the run */
 	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
 		;
@@ -431,11 +549,11 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 {
 	struct event ev;
 
-	while (!tr->fatal && (!tr->root_done || tr->ntraced > 0)) {
+	while (!tr->fatal && (!tr->root_done || tr->ntraced > 0 || tr->queue.n)) {
 		next_event(tr, &ev);
 		dispatch(tr, &ev);
 		if (tr->nsettling)
-			sb_settle_poll(tr);
+			sb_transition_poll(tr);
 		if (ev.kind == EVT_NONE && tr->nsettling) {
 			struct timespec ts = {0, 50 * 1000};
 			nanosleep(&ts, NULL);
@@ -460,6 +578,11 @@ pid_t sb_trace_root_pid(const struct sb_trace *tr)
 struct sb_proc *sb_trace_procs(const struct sb_trace *tr)
 {
 	return tr->procs;
+}
+
+int sb_trace_base_filters(const struct sb_trace *tr)
+{
+	return tr->base_filters;
 }
 
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr)
@@ -488,6 +611,8 @@ void sb_trace_free(struct sb_trace *tr)
 		tr->procs = p->next;
 		free(p);
 	}
+	sb_evq_free(&tr->queue);
+	sb_evq_free(&tr->parked);
 	if (tr->err_fd >= 0)
 		close(tr->err_fd);
 	free(tr);

@@ -5,6 +5,13 @@
  * tree, applies the phase rule of phase.h at every syscall entry of a process
  * still in init, and runs the settle step before reporting a transition.
  *
+ * Phases come from facts where facts exist: a new process's creator is the
+ * thread that reported its fork event (never /proc's PPid, which
+ * CLONE_PARENT makes a grandparent), its filter count says whether it was
+ * born before or after its parent's injection, and a record lives only as
+ * long as the task is traced: a pid reused after a detach meets no stale
+ * record.
+ *
  * Two ways to see syscalls:
  *  SB_TRACE_SECCOMP  a SECCOMP_RET_TRACE filter + PTRACE_CONT: one stop per
  *                    syscall (the profiler; cheapest);
@@ -19,6 +26,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+#include <linux/filter.h>
 
 #include "phase.h"
 
@@ -42,6 +51,10 @@ struct sb_thread {
 	pid_t tid;
 	struct sb_proc *proc;
 	bool stopped;              /* in a ptrace stop we have not resumed yet */
+	bool entry_stops;          /* last resumed with PTRACE_SYSCALL: it stops
+	                              before it runs user code again */
+	bool lazy;                 /* detaching: leaves at its next stop */
+	int stop_status;           /* a stop collected early, for the main loop */
 	bool held;                 /* at a marker's entry stop, waiting for the transition */
 	struct sb_syscall held_sc; /* the marker call a held thread stopped at */
 	bool started;              /* its first (attach) stop was seen */
@@ -56,6 +69,13 @@ struct sb_proc {
 	struct sb_phase_state ph;
 	bool traced;   /* false once detached or gone */
 	bool settling; /* marker seen, waiting for threads to settle */
+	bool detaching; /* serving; threads asleep in a call that an interrupt
+	                   would fail with EINTR leave at their next stop */
+	bool transition_now; /* born with fewer filters than its serving parent
+	                        (forked before the parent's injection): its
+	                        first syscall is its transition */
+	int nfilters;        /* seccomp filters, read from the kernel at its
+	                        first stop and after its transition */
 	bool exited;
 	int exit_status;      /* wait status, valid when exited */
 	int nthreads;         /* live traced threads */
@@ -68,10 +88,17 @@ struct sb_proc {
 	pid_t transition_tid;
 	double transition_ms; /* since the start of the trace */
 	double settle_ms;     /* how long the settle step took */
+	struct timespec born; /* CLOCK_MONOTONIC when we first saw it */
 	char exe[256];        /* last program exec'd (path given to execve) */
 	struct sb_thread *threads;
 	struct sb_proc *next; /* all processes ever seen, in order of appearance */
-	void *user;
+	void *user; /* the tool's own data */
+};
+
+/* What ops->transition tells the engine to do with the process. */
+enum sb_verdict {
+	SB_KEEP = 0,   /* stay traced (profiling, complain mode) */
+	SB_DETACH = 1, /* let every thread go: the process is on its own */
 };
 
 struct sb_trace;
@@ -81,13 +108,17 @@ struct sb_trace_ops {
 	 * Held marker calls are reported after the transition (phase serving). */
 	void (*syscall)(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph);
 	/* Process p settled after thread t (held at its entry stop) called the
-	 * marker nr. Return 0 to carry on tracing (p is now serving), 1 if the
-	 * callback detached p (sb_trace_detach_proc), or -errno to fail: the
-	 * engine then kills every traced process and sb_trace_run returns it. */
+	 * marker p->transition_nr. The callback may inject (sb_trace_inject).
+	 * Returns SB_KEEP or SB_DETACH (the engine detaches p), or -errno to
+	 * fail: the engine then kills every traced process and sb_trace_run
+	 * returns it. Whatever it returns, p is serving afterwards, unless the
+	 * injection found the marker thread gone (then p is back in init). */
 	int (*transition)(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t);
 	void (*new_proc)(void *ctx, struct sb_proc *p, struct sb_proc *parent);
 	void (*exec)(void *ctx, struct sb_proc *p);
-	void (*proc_exit)(void *ctx, struct sb_proc *p);
+	/* p is no longer traced (p->exited: it died; else it was detached);
+	 * its record is freed when this returns. */
+	void (*proc_end)(void *ctx, struct sb_proc *p);
 };
 
 struct sb_trace_opts {
@@ -102,8 +133,13 @@ struct sb_trace_opts {
 	 * (filter.h, sb_filter_lazy): a process runs with PTRACE_CONT until one
 	 * of them arms it, then stops at every syscall entry. */
 	bool lazy_until_armed;
+	/* Make the tracer non-dumpable once the child is seized, before the
+	 * program runs (no same-uid process may write the tracer's memory). */
+	bool protect_tracer;
 	/* Runs in the child after the tracer attached, just before execve; it
-	 * installs the filter. Returns 0 or -errno (reported, child exits 125). */
+	 * installs exactly one filter (F1, or the profiling filter): the
+	 * injection checks that count. Returns 0 or -errno (reported, child
+	 * exits 125). */
 	int (*child_setup)(void *ctx);
 	const struct sb_trace_ops *ops;
 	void *ctx;
@@ -120,13 +156,25 @@ struct sb_trace *sb_trace_start(const char *path, char *const argv[], const stru
  * *status) or on a fatal error (-errno; every traced process was killed). */
 int sb_trace_run(struct sb_trace *tr, int *status);
 
-/* Detach every thread of p: threads that are running are interrupted first,
- * held ones and signals deferred during injection are released. p runs on
- * untraced. Returns 0 or -errno. */
-int sb_trace_detach_proc(struct sb_trace *tr, struct sb_proc *p);
+/* From a transition callback: install prog as one more filter of p, from
+ * inside thread t (held at its marker's entry stop), then check it took.
+ * Before writing prog into p's memory, every thread of p and of any process
+ * sharing its memory is stopped or asleep in a syscall it cannot leave
+ * without a stop we see; a sharer we do not trace is refused. p must have
+ * exactly the filters its setup installed before, one more in every thread
+ * after, and where the kernel lets us read it back (root) the newest must
+ * be prog, byte for byte. Signals that arrive meanwhile stay with their
+ * thread. Returns 0; -ESRCH if t vanished (p is back in init); or -errno
+ * with the reason in why. */
+int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t, const struct sock_fprog *prog,
+                    char *why, size_t whylen);
 
 pid_t sb_trace_root_pid(const struct sb_trace *tr);
-struct sb_proc *sb_trace_procs(const struct sb_trace *tr); /* list, in order */
+/* The records of the processes traced now, in order of appearance. */
+struct sb_proc *sb_trace_procs(const struct sb_trace *tr);
+/* Seccomp filters the tracer itself runs under (a nested sandbox); the
+ * program starts with these plus what child_setup installs. */
+int sb_trace_base_filters(const struct sb_trace *tr);
 /* Foreign-ABI syscalls seen (i386 int 0x80, x32). */
 unsigned long sb_trace_foreign_calls(const struct sb_trace *tr);
 /* ptrace stops handled by the main loop so far. */

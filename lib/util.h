@@ -7,6 +7,7 @@
 #define SB_UTIL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #define SB_NORETURN      __attribute__((noreturn))
@@ -24,6 +25,11 @@ SB_NORETURN SB_PRINTF(1, 2) void die(const char *fmt, ...);
 SB_NORETURN SB_PRINTF(1, 2) void pdie(const char *fmt, ...);
 SB_PRINTF(1, 2) void warnx(const char *fmt, ...);
 SB_PRINTF(1, 2) void pwarn(const char *fmt, ...);
+
+/* Copy `in` to `out` (len bytes, always terminated) with every byte that is
+ * not printable ASCII, and the backslash, written as \xNN: text that a
+ * program controls (its argv[0]) can then forge no line of ours. */
+void sb_escape(const char *in, char *out, size_t len);
 
 /* Cleanup-attribute helpers, as bubblewrap does: initialise what they guard. */
 void sb_freep(void *p);

@@ -145,6 +145,7 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		report_summary(&pr, out, status);
 	sb_trace_free(pr.trace);
+	profiler_free(&pr);
 	free(pr.policy);
 	free(old);
 	return r < 0 ? SB_EXIT_LAUNCHER : sb_exit_status(status);

@@ -96,9 +96,44 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 	return 0;
 }
 
+/* Records of the engine die with their process; the report needs the
+ * whole tree, so each process gets a copy here, in order of appearance,
+ * refreshed when it ends. */
+static void on_new_proc(void *ctx, struct sb_proc *p, struct sb_proc *parent)
+{
+	struct profiler *pr = ctx;
+	struct sb_proc *copy = calloc(1, sizeof(*copy));
+
+	if (!copy)
+		return; /* the report misses it; the policy does not */
+	*pr->tail = copy;
+	pr->tail = &copy->next;
+	p->user = copy;
+}
+
+void profiler_keep_proc(const struct sb_proc *p)
+{
+	struct sb_proc *copy = p->user;
+
+	if (!copy)
+		return;
+	struct sb_proc *next = copy->next;
+	*copy = *p;
+	copy->threads = NULL;
+	copy->user = NULL;
+	copy->next = next;
+}
+
+static void on_proc_end(void *ctx, struct sb_proc *p)
+{
+	profiler_keep_proc(p);
+}
+
 static const struct sb_trace_ops ops = {
     .syscall = on_syscall,
     .transition = on_transition,
+    .new_proc = on_new_proc,
+    .proc_end = on_proc_end,
 };
 
 /* In the child, the program is set up as sandbox-run will run it, so that
@@ -129,14 +164,27 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	    .nrules = pr->nrules,
 	    .settle_timeout_ms = pr->opts->settle_timeout_ms,
 	    .child_setup = install_trace_filter,
+	    .protect_tracer = true,
 	    .ops = &ops,
 	    .ctx = pr,
 	};
+	pr->tail = &pr->procs;
 	pr->trace = sb_trace_start(path, pr->opts->argv, &o);
 	if (!pr->trace)
 		return -errno;
 	sb_forward_target(sb_trace_root_pid(pr->trace));
 	int r = sb_trace_run(pr->trace, status);
 	sb_forward_target(0);
+	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
+		profiler_keep_proc(p); /* still traced after a fatal error */
 	return r;
+}
+
+void profiler_free(struct profiler *pr)
+{
+	while (pr->procs) {
+		struct sb_proc *p = pr->procs;
+		pr->procs = p->next;
+		free(p);
+	}
 }

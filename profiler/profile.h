@@ -15,7 +15,14 @@ struct profiler {
 	int transitions;   /* processes that reached serving */
 	unsigned long calls[SB_NPHASES];
 	struct sb_trace *trace;
+	struct sb_proc *procs; /* copies of every process seen, in order */
+	struct sb_proc **tail;
 };
+
+/* Refresh the copy of p kept for the report. */
+void profiler_keep_proc(const struct sb_proc *p);
+/* Free the copies. */
+void profiler_free(struct profiler *pr);
 
 /* Set up the rules from the options. Returns 0 or -1 with a message. */
 int profiler_rules(struct profiler *pr, char *err, size_t errlen);

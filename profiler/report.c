@@ -62,7 +62,7 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 
 void report_summary(const struct profiler *pr, const char *out, int status)
 {
-	const struct sb_proc *procs = sb_trace_procs(pr->trace);
+	const struct sb_proc *procs = pr->procs;
 	int nprocs = 0, nthreads = 0, nexecs = 0;
 
 	for (const struct sb_proc *p = procs; p; p = p->next) {

@@ -1,0 +1,41 @@
+/* procfs.h - facts about tasks, read from /proc and the kernel.
+ *
+ * The engine decides phases and checks injections from what the kernel
+ * says (filter counts, task states, shared memory), never from its own
+ * bookkeeping alone: a record can be stale (pid reuse) or wrong (a child
+ * reported before its creator's fork event), a fact cannot. Every function
+ * returns 0 or -errno (-ESRCH when the task is gone) and never prints.
+ */
+#ifndef SB_PROCFS_H
+#define SB_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Tgid and PPid of a task. */
+int sb_procfs_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
+
+/* Seccomp_filters of a task (tid 0: the process pid itself). */
+int sb_procfs_filters(pid_t pid, pid_t tid);
+
+/* Check that every task of process pid has exactly `want` filters. On a
+ * mismatch returns -EPERM with the task and its count in *bad and *got. */
+int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got);
+
+/* Scheduler state letter of a task (R, S, D, t, T, Z, ...) and the syscall
+ * it sits in (/proc/.../syscall: -1 when it runs or is not in one). */
+int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr);
+
+/* Processes other than pid that share its memory (kcmp KCMP_VM), up to
+ * max of them in out; *n is how many were found. Processes we may not
+ * inspect (kcmp EPERM) cannot be ours: skipped. */
+int sb_procfs_vm_sharers(pid_t pid, pid_t *out, int max, int *n);
+
+/* True if process pid holds an io_uring instance (an fd to one). */
+int sb_procfs_has_io_uring(pid_t pid, bool *yes);
+
+/* Read a small /proc file into buf (NUL-terminated). */
+int sb_procfs_read(const char *path, char *buf, size_t len);
+
+#endif
