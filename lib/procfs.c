@@ -142,19 +142,42 @@ static int kcmp_vm(pid_t a, pid_t b)
 	return (int)syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
 }
 
+/* Kernel threads have no memory of their own: kcmp calls theirs equal to
+ * that of any process whose memory is gone (an exiting one). */
+static bool is_kthread(pid_t pid)
+{
+	char path[64], buf[1024];
+	const char *s;
+	unsigned long flags = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (sb_procfs_read(path, buf, sizeof(buf)) < 0 || !(s = strrchr(buf, ')')))
+		return true; /* gone: nothing to fear from it either */
+	/* after ")": state ppid pgrp session tty_nr tpgid flags */
+	if (sscanf(s + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return true;
+	return flags & 0x00200000; /* PF_KTHREAD */
+}
+
 int sb_procfs_vm_sharers(pid_t pid, pid_t *out, int max, int *n)
 {
+	char buf[2048];
 	struct dirent *d;
-	DIR *dir = opendir("/proc");
+	int r = read_status(pid, 0, buf, sizeof(buf));
 
 	*n = 0;
+	if (r < 0)
+		return r;
+	if (!strstr(buf, "\nVmSize:"))
+		return -ESRCH; /* exiting: its memory is gone */
+	DIR *dir = opendir("/proc");
 	if (!dir)
 		return -errno;
 	while ((d = readdir(dir))) {
 		if (!is_number(d->d_name))
 			continue;
 		pid_t other = (pid_t)atoi(d->d_name);
-		if (other == pid || kcmp_vm(pid, other) != 0)
+		if (other == pid || kcmp_vm(pid, other) != 0 || is_kthread(other))
 			continue; /* different memory, gone, or not ours to see */
 		if (*n < max)
 			out[*n] = other;

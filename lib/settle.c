@@ -3,12 +3,14 @@
 
 bool sb_settle_thread(const struct sb_task_view *v)
 {
-	if (v->held || v->gone)
+	if (v->held)
 		return true;
-	if (v->stopped)
-		return false; /* its event is being handled: not yet asleep */
+	if (v->stopped || v->gone)
+		return false; /* its event is being handled, or on its way */
 	switch (v->state) {
-	case 'T': return true;
+	case 'T':
+	case 'Z':
+	case 'X': return true;
 	case 'S':
 	case 'D': return v->nr >= 0;
 	default: return false; /* R running, t uncollected stop, ... */

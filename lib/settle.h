@@ -22,9 +22,12 @@ struct sb_task_view {
 };
 
 /* Settled: the thread will make no syscall of init any more before the
- * instant. Held, gone, group-stopped (T: runs no code until continued), or
- * asleep (S, D) inside a syscall. A tracing stop we have not collected yet
- * (t) is not settled: its event may be an init syscall. */
+ * instant. Held, group-stopped (T: runs no code until continued), a zombie,
+ * or asleep (S, D) inside a syscall. A tracing stop we have not collected
+ * yet (t) is not settled: its event may be an init syscall. Nor is a thread
+ * /proc no longer lists while we have not seen it go: a thread that
+ * execve()s takes the leader's tid and vanishes under its own before the
+ * exec event arrives, and that exec kills the held marker thread. */
 bool sb_settle_thread(const struct sb_task_view *v);
 
 /* Quiet: the thread cannot run an instruction of the program before the

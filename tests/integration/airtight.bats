@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# airtight.bats - the transition cannot be walked around (issue 11).
+#
+# Every process ends under its serving filter, or dies. Each test runs
+# tests/fixtures/escape.c in one mode under a policy learned from the same
+# mode without `probe`, so the serving set never holds uname: a probe
+# uname that returns, or any "ESCAPE" line, means a process ran on outside
+# F2. Legitimate programs (a thread asleep in wait4 or epoll_wait, a small
+# coroutine stack, an exit during the injection) must run as they do
+# natively. Tests assert behaviour, never timings; every wait is bounded.
+
+bats_require_minimum_version 1.5.0
+
+load run_helpers
+
+# learn_mode NAME MODE [PROFILE-OPTIONS...] [-- EXTRA-ARGS...]: learn
+# NAME.ini from `escape MODE`. A failure is kept in NAME.ini.fail.
+learn_mode() {
+	local name=$1 mode=$2 opts=() st=0
+	shift 2
+	while (($#)) && [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	[[ ${1:-} == -- ]] && shift
+	timeout -k 5 60 "$PROFILE" -q --phase-marker=accept "${opts[@]}" -o "$POL/$name.ini" -- \
+		"$FIX/escape" "$mode" x "$@" >"$POL/$name.out" 2>"$POL/$name.err" </dev/null || st=$?
+	if [[ $st -ne 0 && ! ($mode == mtexit && $st -eq 3) ]] || [[ ! -s $POL/$name.ini ]]; then
+		{
+			echo "learning $name: exit $st"
+			cat "$POL/$name.err"
+		} >"$POL/$name.ini.fail"
+	fi
+}
+
+need() {
+	if [[ -e $POL/$1.ini.fail ]]; then
+		cat "$POL/$1.ini.fail" >&2
+		return 1
+	fi
+}
+
+setup_file() {
+	sbr_init
+	local m
+	for m in plain fakeseccomp markerexec launchermem uring sleeper eintr coro exitrace mtexit patch; do
+		learn_mode "$m" "$m"
+	done
+	learn_mode straddle straddle --settle-timeout=20
+	mkfifo "$POL/fifo"
+	(sleep 0.5 && echo go >"$POL/fifo") &
+	learn_mode reuse reuse -- "$POL/fifo"
+	wait
+	return 0
+}
+
+setup() {
+	sbr_init
+	T=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	sbr_cleanup
+}
+
+# esc [RUN-OPTIONS...] -- NAME MODE [ARGS...]: sandbox-run the fixture under
+# NAME.ini, bounded; stdout in $output, stderr in $ERR.
+esc() {
+	local opts=()
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	local name=$1
+	shift
+	run --separate-stderr timeout -k 5 60 "$RUN" "${opts[@]}" --policy "$POL/$name.ini" -- "$FIX/escape" "$@"
+	ERR=$stderr
+	# shown by bats only when the test fails
+	printf '# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$ERR" >&2
+}
+
+refute_escape() {
+	refute_contains "$output" "ESCAPE" || {
+		echo "stderr: $ERR" >&2
+		return 1
+	}
+}
+
+@test "control: probe uname in serving is killed; the process had F1+F2 and no tracer" {
+	need plain
+	esc -- plain plain probe
+	[[ $status -eq 159 ]]
+	assert_kill_report "$ERR" serving uname
+	refute_escape
+	esc -- plain plain
+	[[ $status -eq 0 ]]
+	assert_contains "$output" "status filters=2 tracer=0"
+}
+
+@test "fake seccomp() result: a program with a filter of its own at its transition is killed, named" {
+	need fakeseccomp
+	esc -- fakeseccomp fakeseccomp probe
+	[[ $status -eq 125 ]]
+	refute_escape
+	assert_contains "$ERR" "before the injection, thread"
+	assert_contains "$ERR" "has 2 seccomp filters, not 1; killing the program"
+}
+
+@test "marker thread killed by another thread's execve: the new image is in init and transitions itself" {
+	need markerexec
+	esc -- markerexec markerexec probe
+	refute_escape
+	[[ $status -eq 159 ]]
+	assert_kill_report "$ERR" serving uname
+}
+
+@test "fork straddling the transition: no child is ever left untraced under F1 only (8 runs)" {
+	need straddle
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		esc --settle-timeout=20 -- straddle straddle
+		refute_escape
+		[[ $status -eq 0 ]]
+	done
+}
+
+@test "pid reuse after a detach: a new process and its thread on a reused pid stay traced in init" {
+	need reuse
+	[[ -w /proc/sys/kernel/ns_last_pid ]] || skip "needs root to set /proc/sys/kernel/ns_last_pid"
+	local i pid bp reused=0
+	for i in 1 2 3 4 5; do
+		"$RUN" --policy "$POL/reuse.ini" -- "$FIX/escape" reuse x "$POL/fifo" >"$T/out" 2>"$T/err" 3>&- &
+		bp=$!
+		SBR_PIDS+=("$bp")
+		for _ in $(seq 200); do
+			grep -q '^reuse ' "$T/out" && break
+			sleep 0.05
+		done
+		pid=$(sed -n 's/^reuse //p' "$T/out")
+		[[ -n $pid ]]
+		echo $((pid - 1)) >/proc/sys/kernel/ns_last_pid
+		echo go >"$POL/fifo"
+		wait_exit "$bp" 30
+		[[ $EXIT_STATUS -eq 0 ]]
+		output=$(cat "$T/out")
+		ERR=$(cat "$T/err")
+		refute_escape
+		grep -q '^reused yes' "$T/out" && reused=$((reused + 1))
+	done
+	echo "pid reused in $reused of 5 runs" >&3
+	((reused > 0))
+}
+
+@test "filter in flight: a thread rewriting the memory below the marker's stack cannot change F2 (5 runs)" {
+	need patch
+	local i
+	for i in 1 2 3 4 5; do
+		esc -- patch patch probe
+		refute_escape
+		[[ $status -eq 159 ]]
+		assert_kill_report "$ERR" serving uname
+	done
+}
+
+@test "launcher memory: a program run as the launcher's user cannot open /proc/LAUNCHER/mem" {
+	need launchermem
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	[[ $(id -u) -eq 0 ]] || skip "needs root to run the launcher as nobody"
+	local d
+	d=$(mktemp -d /tmp/sb-airtight.XXXXXX)
+	cp "$POL/launchermem.ini" "$d/p.ini"
+	chmod 755 "$d" && chmod 644 "$d/p.ini"
+	run --separate-stderr timeout -k 5 60 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$RUN" --policy "$d/p.ini" -- "$FIX/escape" launchermem
+	ERR=$stderr
+	rm -rf "$d"
+	refute_escape
+	assert_contains "$output" "launchermem errno=EACCES"
+	[[ $status -eq 0 ]]
+}
+
+@test "io_uring: a ring set up in init is refused at the transition and creates nothing" {
+	need uring
+	esc -- uring uring probe "$T/created-by-ring"
+	[[ $status -eq 125 ]]
+	assert_contains "$ERR" "holds an io_uring instance at its transition"
+	refute_escape
+	[[ ! -e $T/created-by-ring ]]
+}
+
+@test "restarted call: a thread asleep in wait4 at the transition restarts it under F2 (learned as serving)" {
+	need sleeper
+	assert_contains "$(sed -n '/^\[serving\]/,$p' "$POL/sleeper.ini")" "wait4 = allow"
+	esc -- sleeper sleeper
+	[[ $status -eq 0 ]]
+	assert_contains "$output" "sleeper wait4 ret=0"
+}
+
+@test "no spurious EINTR: a thread asleep in epoll_wait at the transition gets its timeout" {
+	need eintr
+	esc -- eintr eintr
+	[[ $status -eq 0 ]]
+	assert_contains "$output" "eintr epoll_wait ret=0 errno=0"
+}
+
+@test "small coroutine stack: the bytes below it are the same after the injection" {
+	need coro
+	esc -- coro coro
+	refute_escape
+	[[ $status -eq 0 ]]
+	assert_contains "$output" "coro canary intact"
+}
+
+@test "exit during the transition: 30 runs all exit 0, none reports 125 or hangs" {
+	need exitrace
+	local i
+	for i in $(seq 30); do
+		esc -- exitrace exitrace
+		[[ $status -eq 0 ]] || {
+			echo "run $i: status $status: $ERR" >&2
+			return 1
+		}
+	done
+}
+
+@test "multithreaded exit in init: the launcher passes status 3 on and does not hang" {
+	need mtexit
+	esc -- mtexit mtexit
+	[[ $status -eq 3 ]]
+}
+
+@test "kill report: a program name with a newline cannot forge a line of sandbox-run's" {
+	need plain
+	local bad="$T/bad"$'\n'"sandbox-run: forged"
+	ln -s "$FIX/escape" "$bad"
+	run --separate-stderr timeout -k 5 60 "$RUN" --policy "$POL/plain.ini" -- "$bad" plain probe
+	[[ $status -eq 159 ]]
+	ERR=$stderr
+	assert_contains "$ERR" 'bad\x0asandbox-run: forged'
+	if grep -q '^sandbox-run: forged' <<<"$ERR"; then
+		echo "forged line: $ERR" >&2
+		return 1
+	fi
+}
