@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,35 @@ static void test_allowed_count(void **state)
 	free(p);
 }
 
+/* sandbox-policy(5) lists every dangerous call in its DANGEROUS CALLS
+ * section, as ".B name" lines. The page is found from this file's path
+ * (the build passes tests/unit/test_danger.c, relative to the top, where
+ * `make unit` runs the tests). */
+static void test_man_page_lists_every_call(void **state)
+{
+	char path[4096], line[256], name[64];
+	const char *dir_end = strrchr(__FILE__, '/');
+	bool in = false;
+	uint8_t seen[SB_BITMAP_BYTES] = {0};
+
+	snprintf(path, sizeof(path), "%.*s/../../man/sandbox-policy.5",
+	         dir_end ? (int)(dir_end - __FILE__) : 1, dir_end ? __FILE__ : ".");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s (run from the top of the tree): %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, ".SH ", 4))
+			in = !strcmp(line, ".SH DANGEROUS CALLS\n");
+		if (in && sscanf(line, ".B %63[a-z0-9_]", name) == 1 && sb_syscall_nr(name) >= 0)
+			sb_bit_set(seen, sb_syscall_nr(name));
+	}
+	fclose(f);
+	for (int i = 0; i < SB_NR_MAX; i++)
+		if (sb_danger_is(i) && !sb_bit_test(seen, i))
+			fail_msg("%s: DANGEROUS CALLS does not list %s", path,
+			         sb_syscall_name(i, name, sizeof(name)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(test_resolve_skips_unknown),
 	    cmocka_unit_test(test_unnamed_numbers_not_dangerous),
 	    cmocka_unit_test(test_allowed_count),
+	    cmocka_unit_test(test_man_page_lists_every_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
