@@ -163,7 +163,7 @@ int launch(struct launcher *L)
 	 *    nothing was started. */
 	load_policy(L);
 	if (L->o->check)
-		return SB_EXIT_OK;
+		return launcher_check(L);
 	/* 2. The program exists and may be executed (127 / 126 otherwise). */
 	if ((r = sb_resolve_program(L->o->argv[0], L->path, sizeof(L->path))) < 0)
 		return exit_for_exec_error(L->o->argv[0], r);

@@ -28,6 +28,11 @@ struct launcher {
 int launch(struct launcher *L);
 void launcher_free(struct launcher *L);
 
+/* check.c: --check, after the policy was read and both filters built.
+ * With -v, prints per phase the calls allowed and the dangerous ones
+ * (stdout). Returns the exit status. */
+int launcher_check(const struct launcher *L);
+
 /* supervise.c */
 extern const struct sb_trace_ops launcher_ops;
 /* Say how the program ended when it was a seccomp kill. */

@@ -1,15 +1,23 @@
 /* filter.c - policy phase -> libseccomp context -> BPF.
  *
- * One function, sb_filter_scmp_action(), decides what a filter answers for a
- * native syscall number; sb_filter_build() only asks it for every number
- * below SB_NR_MAX and adds a rule where the answer differs from the default.
- * So the built filter and what tests or the complain reporter ask can never
- * disagree, and every number gets exactly one rule (libseccomp keeps the
- * first of two conflicting rules silently).
+ * One function, sb_filter_scmp_action_args(), decides what a filter answers
+ * for a native syscall and its arguments; sb_filter_build() only asks it for
+ * every number below SB_NR_MAX and adds a rule where the answer differs from
+ * the default. So the built filter and what tests or the complain reporter
+ * ask can never disagree.
+ *
+ * Invariant: every number gets exactly one consistent set of rules. Most get
+ * one rule on the number alone. A number with an argument rule (traced_rules,
+ * at most one per syscall, on one flag bit) gets two masked compares, flag
+ * set and flag clear, which together cover every value, and never a rule on
+ * the number alone: libseccomp silently drops argument rules for a syscall
+ * that also has one without arguments, and keeps the first of two
+ * conflicting rules.
  */
 #include "filter.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "danger.h"
 #include "util.h"
 
 const char *const sb_base_set[] = {
@@ -35,6 +44,39 @@ const char *const sb_base_set[] = {
 
 /* Largest errno the kernel passes back from SECCOMP_RET_ERRNO (MAX_ERRNO). */
 #define SB_ERRNO_MAX 4095
+
+enum traced_kind {
+	TR_DENY_FLAG, /* `flag` set in argument `arg`: the policy's deny action */
+	TR_ENOSYS,    /* every call: ENOSYS, whatever the policy lists */
+};
+
+struct traced_rule {
+	const char *syscall;
+	enum traced_kind kind;
+	unsigned arg;  /* TR_DENY_FLAG: argument index (0..5) */
+	uint64_t flag; /* TR_DENY_FLAG: a single bit */
+	const char *why;
+};
+
+/* What F1 of a traced run (a transition, or complain mode) adds, because
+ * the tracer must see every process of the tree: one rule per syscall at
+ * most. Both answer the same in complain mode (see filter.h). */
+static const struct traced_rule traced_rules[] = {
+    {"clone", TR_DENY_FLAG, 0, CLONE_UNTRACED,
+     "a CLONE_UNTRACED child is never traced, so it would never get F2 (x86_64: flags are argument 0)"},
+    {"clone3", TR_ENOSYS, 0, 0,
+     "its flags are in memory seccomp cannot read; glibc then falls back to clone, whose flags are checked"},
+    {NULL, TR_ENOSYS, 0, 0, NULL},
+};
+
+/* A call a phase does not list takes the answer of its stand-in, where the
+ * phase lists that: both filters, so the fallback works in both phases. */
+static const struct {
+	const char *call, *stand_in, *why;
+} fallbacks[] = {
+    {"clone", "clone3", "glibc's threads use clone3, and clone on ENOSYS: policies often list only clone3"},
+    {NULL, NULL, NULL},
+};
 
 static bool is_named(int nr, const char *const *names)
 {
@@ -63,6 +105,54 @@ static int strictness(const struct sb_action *a)
 }
 
 static const struct sb_action sb_allow = {.kind = SB_ACT_ALLOW, .errnum = 0};
+static const struct sb_action sb_kill = {.kind = SB_ACT_KILL, .errnum = 0};
+static const struct sb_action sb_enosys = {.kind = SB_ACT_ERRNO, .errnum = ENOSYS};
+
+static bool traced(const struct sb_policy *p, enum sb_mode mode)
+{
+	return p->has_transition || mode == SB_MODE_COMPLAIN;
+}
+
+static const struct traced_rule *find_traced_rule(int nr)
+{
+	for (const struct traced_rule *r = traced_rules; r->syscall; r++)
+		if (is_syscall(nr, r->syscall))
+			return r;
+	return NULL;
+}
+
+/* What an argument rule answers when its flag is set: the default where it
+ * denies, else kill. A `log` default must never let such a call through. */
+static struct sb_action deny_action(const struct sb_policy *p)
+{
+	return p->def.kind == SB_ACT_KILL || p->def.kind == SB_ACT_ERRNO ? p->def : sb_kill;
+}
+
+static int stand_in(int nr)
+{
+	for (int i = 0; fallbacks[i].call; i++)
+		if (is_syscall(nr, fallbacks[i].call))
+			return sb_syscall_nr(fallbacks[i].stand_in);
+	return -1;
+}
+
+struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	if (nr < 0 || nr >= SB_NR_MAX || ph < 0 || ph >= SB_NPHASES)
+		return p->def;
+	const struct sb_action *a = &p->phase[ph][nr].act;
+	int s = stand_in(nr);
+
+	if (a->kind != SB_ACT_NONE)
+		return *a;
+	if (s >= 0 && p->phase[ph][s].act.kind != SB_ACT_NONE)
+		return p->phase[ph][s].act;
+	/* `log` is a default that allows: a dangerous call it would let
+	 * through is killed instead (danger.h). */
+	if (p->def.kind == SB_ACT_LOG && sb_danger_is(nr))
+		return sb_kill;
+	return p->def;
+}
 
 /* Syscalls F1 allows whatever the policy lists, because the mechanism needs
  * them: the launcher's execve runs under F1, and with a transition the
@@ -78,42 +168,43 @@ static bool f1_mechanism(const struct sb_policy *p, int nr)
 }
 
 /* F1 holds for the whole life of the program, F2 only stacks on it after the
- * transition. So F1 answers what init's policy says, loosened to serving's
- * answer where serving is less strict: otherwise F1 would overrule F2 after
- * the transition (F1 = init ∪ serving). With equal strictness init's answer
- * is kept: after the transition F2, evaluated first, gives its own errno. */
+ * transition. So F1 answers what init's phase answers, loosened to serving's
+ * answer where that is less strict, whether listed or not: otherwise F1 would
+ * overrule F2 after the transition (F1 = init ∪ serving). With equal
+ * strictness init's answer is kept: after the transition F2, evaluated
+ * first, gives its own errno. */
 static struct sb_action f1_action(const struct sb_policy *p, int nr)
 {
-	const struct sb_action *init = &p->phase[SB_PHASE_INIT][nr].act;
-	const struct sb_action *serv = &p->phase[SB_PHASE_SERVING][nr].act;
-	struct sb_action a = init->kind != SB_ACT_NONE ? *init : p->def;
+	struct sb_action a = sb_filter_phase_action(p, SB_PHASE_INIT, nr);
 
 	if (f1_mechanism(p, nr))
 		return sb_allow;
-	if (p->has_transition && serv->kind != SB_ACT_NONE && strictness(serv) < strictness(&a))
-		a = *serv;
+	if (p->has_transition) {
+		struct sb_action serv = sb_filter_phase_action(p, SB_PHASE_SERVING, nr);
+		if (strictness(&serv) < strictness(&a))
+			a = serv;
+	}
 	return a;
-}
-
-static struct sb_action f2_action(const struct sb_policy *p, int nr)
-{
-	const struct sb_action *serv = &p->phase[SB_PHASE_SERVING][nr].act;
-	return serv->kind != SB_ACT_NONE ? *serv : p->def;
 }
 
 struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind kind, int nr)
 {
 	const struct sb_action none = {.kind = SB_ACT_NONE, .errnum = 0};
-	const struct sb_action kill = {.kind = SB_ACT_KILL, .errnum = 0};
+	const struct traced_rule *r;
 
 	if (kind == SB_FILTER_PROFILE)
 		return none; /* no policy decision: everything is traced */
 	if (nr < 0 || nr >= SB_NR_MAX)
 		/* x32 numbers meet the bad-arch action, the rest no rule. */
-		return (nr >= 0 && (nr & 0x40000000)) ? kill : p->def;
+		return (nr >= 0 && (nr & 0x40000000)) ? sb_kill : p->def;
 	if (is_named(nr, sb_base_set))
 		return sb_allow;
-	return kind == SB_FILTER_F1 ? f1_action(p, nr) : f2_action(p, nr);
+	if (kind == SB_FILTER_F2)
+		return sb_filter_phase_action(p, SB_PHASE_SERVING, nr);
+	/* enforce mode: traced exactly when there is a transition */
+	if (p->has_transition && (r = find_traced_rule(nr)) && r->kind == TR_ENOSYS)
+		return sb_enosys;
+	return f1_action(p, nr);
 }
 
 /* Policy action -> libseccomp action. In complain mode nothing is denied:
@@ -134,11 +225,15 @@ static uint32_t to_scmp(const struct sb_action *a, enum sb_mode mode, uint32_t t
 
 /* An `after` call may answer RET_TRACE in F1 only if F2 kills or fails it:
  * KILL and ERRNO outrank TRACE, so once the tracer has detached the call
- * still does what F2 says, never ENOSYS. (LOG and ALLOW rank below TRACE.) */
+ * still does what F2 says, never ENOSYS. (LOG and ALLOW rank below TRACE.)
+ * A call F1 answers with ENOSYS never traps at all. */
 static bool lazy_safe(const struct sb_policy *p, int nr)
 {
+	const struct traced_rule *r = find_traced_rule(nr);
 	enum sb_act_kind k = sb_filter_action(p, SB_FILTER_F2, nr).kind;
 
+	if (r && r->kind == TR_ENOSYS)
+		return false;
 	return k == SB_ACT_KILL || k == SB_ACT_ERRNO;
 }
 
@@ -158,16 +253,42 @@ bool sb_filter_lazy(const struct sb_policy *p)
 	return n > 0;
 }
 
-uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, int nr)
+/* The traced rule a filter applies to nr, or NULL. */
+static const struct traced_rule *traced_rule(const struct sb_policy *p, enum sb_filter_kind kind,
+                                             enum sb_mode mode, int nr)
 {
-	struct sb_action a = sb_filter_action(p, kind, nr);
+	if (kind != SB_FILTER_F1 || !traced(p, mode) || nr < 0 || nr >= SB_NR_MAX)
+		return NULL;
+	return find_traced_rule(nr);
+}
 
+uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+                                    int nr, const uint64_t args[6])
+{
 	if (kind == SB_FILTER_PROFILE)
 		return SCMP_ACT_TRACE(SB_TRACE_PROFILE);
+	const struct traced_rule *r = traced_rule(p, kind, mode, nr);
+	struct sb_action a;
+
+	/* Mechanism answers: enforced as they are in complain mode too. */
+	if (r && r->kind == TR_ENOSYS)
+		return SCMP_ACT_ERRNO(ENOSYS);
+	if (r && r->kind == TR_DENY_FLAG && (args[r->arg] & r->flag)) {
+		a = deny_action(p);
+		return to_scmp(&a, SB_MODE_ENFORCE, SB_TRACE_F1);
+	}
 	if (kind == SB_FILTER_F1 && mode == SB_MODE_ENFORCE && sb_bit_test(p->tr.after_set, nr) &&
 	    sb_filter_lazy(p))
 		return SCMP_ACT_TRACE(SB_TRACE_AFTER);
+	a = sb_filter_action(p, kind, nr);
 	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_TRACE_F1 : SB_TRACE_F2);
+}
+
+uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, int nr)
+{
+	const uint64_t none[6] = {0};
+
+	return sb_filter_scmp_action_args(p, kind, mode, nr, none);
 }
 
 static uint32_t default_scmp(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
@@ -245,19 +366,52 @@ static int add_profile_arches(scmp_filter_ctx ctx)
 	return rc == -EEXIST ? 0 : scmp_rc(rc);
 }
 
-/* One rule per native number whose answer is not the default. Only the
- * native arch is in the context, so i386 and x32 meet the bad-arch action
- * (libseccomp sends nr >= 0x40000000 with AUDIT_ARCH_X86_64 there too). */
+/* The two masked compares of an argument rule, flag set and flag clear,
+ * each only where its answer is not the default (the default is what a
+ * call meets when no rule matches). With equal answers the argument does
+ * not matter: one rule on the number. */
+static int add_flag_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind,
+                          enum sb_mode mode, uint32_t def, int nr, const struct traced_rule *r)
+{
+	uint64_t args[6] = {0};
+	uint32_t clear = sb_filter_scmp_action_args(p, kind, mode, nr, args);
+	int rc = 0;
+
+	/* One bit of one argument, or "set" and "clear" miss some values. */
+	if (r->arg >= 6 || !r->flag || (r->flag & (r->flag - 1)))
+		return -EINVAL;
+	args[r->arg] = r->flag;
+	uint32_t set = sb_filter_scmp_action_args(p, kind, mode, nr, args);
+	if (set == clear)
+		return set == def ? 0 : scmp_rc(seccomp_rule_add(ctx, set, nr, 0));
+	if (set != def)
+		rc =
+		    seccomp_rule_add(ctx, set, nr, 1, SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->flag, r->flag));
+	if (rc == 0 && clear != def)
+		rc = seccomp_rule_add(ctx, clear, nr, 1, SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->flag, 0));
+	return scmp_rc(rc);
+}
+
+/* One rule per native number whose answer is not the default, or the
+ * argument rules of traced_rules. Only the native arch is in the context,
+ * so i386 and x32 meet the bad-arch action (libseccomp sends
+ * nr >= 0x40000000 with AUDIT_ARCH_X86_64 there too). */
 static int add_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind,
                      enum sb_mode mode, uint32_t def)
 {
 	for (int nr = 0; nr < SB_NR_MAX; nr++) {
-		uint32_t act = sb_filter_scmp_action(p, kind, mode, nr);
-		if (act == def)
-			continue;
-		int rc = seccomp_rule_add(ctx, act, nr, 0);
+		const struct traced_rule *r = traced_rule(p, kind, mode, nr);
+		int rc = 0;
+
+		if (r && r->kind == TR_DENY_FLAG) {
+			rc = add_flag_rules(ctx, p, kind, mode, def, nr, r);
+		} else {
+			uint32_t act = sb_filter_scmp_action(p, kind, mode, nr);
+			if (act != def)
+				rc = scmp_rc(seccomp_rule_add(ctx, act, nr, 0));
+		}
 		if (rc < 0)
-			return scmp_rc(rc);
+			return rc;
 	}
 	return 0;
 }

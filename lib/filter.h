@@ -5,12 +5,17 @@
  *   F1 (installed before execve) = init ∪ serving ∪ markers ∪ launch set
  *        ∪ injection set (seccomp) ∪ base set;
  *   F2 (injected at the transition) = serving ∪ base set.
- * Where init and serving give one syscall different actions, F1 takes the
- * less strict of the two (kill > errno > log > allow), or it would overrule
- * F2 after the transition; init is then looser than written, never serving.
+ * A phase's answer for a call is its line, else (for clone) its clone3 line,
+ * else kill for a dangerous call under `default = log` (danger.h), else the
+ * default: sb_filter_phase_action. F1 takes the less strict of init's and
+ * serving's answers (kill > errno > log > allow), or it would overrule F2
+ * after the transition; init is then looser than written, never serving.
  * In enforce mode F1 answers SECCOMP_RET_TRACE only where F2 kills or fails
  * the call (SB_TRACE_AFTER below): a RET_TRACE that F2 does not outrank turns
  * the syscall into ENOSYS for ever once the tracer detaches (DESIGN.md 6).
+ * F1 of a traced run (a transition, or complain mode) also denies clone with
+ * CLONE_UNTRACED and answers clone3 with ENOSYS, so that every child is seen
+ * by the tracer (traced_rules in filter.c).
  * F1 and F2 kill the process for a foreign ABI (i386, x32); the profiling
  * filter traces those calls too.
  */
@@ -53,17 +58,19 @@ int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out);
 /* Human-readable pseudo filter code, for tests and --dump-filter. */
 int sb_filter_pfc(scmp_filter_ctx ctx, FILE *f);
 
-/* The action a filter of `kind` takes for native syscall nr in enforce mode,
- * per the policy (mirrors sb_filter_build; used by complain reports to say
- * what would have happened). SB_ACT_NONE for SB_FILTER_PROFILE. An x32
- * number (bit 30 set) gives kill (the bad-arch action). */
+/* The answer of phase ph for native syscall nr, per the policy alone: its
+ * line; else, for clone, the phase's clone3 line (glibc falls back to clone
+ * when clone3 answers ENOSYS); else kill for a dangerous call when the
+ * default is log; else the default. The default for nr out of range. */
+struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* The action a filter of `kind` takes for native syscall nr in enforce mode
+ * when no argument rule matches (mirrors sb_filter_build; used by complain
+ * reports to say what would have happened). SB_ACT_NONE for
+ * SB_FILTER_PROFILE. An x32 number (bit 30 set) gives kill (the bad-arch
+ * action). */
 struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind kind, int nr);
 
-/* The libseccomp action (SCMP_ACT_*) the filter built by sb_filter_build for
- * `kind` and `mode` returns for native syscall nr: sb_filter_action mapped,
- * and in complain mode kill/errno turned into SCMP_ACT_TRACE(1) for F1,
- * SCMP_ACT_TRACE(2) for F2 (the tracer reads 1 or 2 with PTRACE_GETEVENTMSG);
- * SCMP_ACT_TRACE(0) for every call under SB_FILTER_PROFILE. */
 /* Lazy init: with a rule that has `after` calls which F2 kills or fails,
  * F1 (enforce mode) answers SECCOMP_RET_TRACE with this data for them, so
  * the tracer can let the process run with PTRACE_CONT until it is armed
@@ -71,6 +78,18 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
 #define SB_TRACE_AFTER 3
 bool sb_filter_lazy(const struct sb_policy *p);
 
+/* The libseccomp action (SCMP_ACT_*) the filter built by sb_filter_build for
+ * `kind` and `mode` returns for native syscall nr called with `args`:
+ * sb_filter_action mapped, and in complain mode kill/errno turned into
+ * SCMP_ACT_TRACE(1) for F1, SCMP_ACT_TRACE(2) for F2 (the tracer reads 1 or
+ * 2 with PTRACE_GETEVENTMSG); SCMP_ACT_TRACE(0) for every call under
+ * SB_FILTER_PROFILE. The rules of a traced F1 (CLONE_UNTRACED denied, clone3
+ * ENOSYS) answer the same in both modes: they keep the tracer's view whole,
+ * which complain mode needs as much as enforce. */
+uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+                                    int nr, const uint64_t args[6]);
+
+/* The same for a call whose arguments match no argument rule (all zero). */
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                                int nr);
 

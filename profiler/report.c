@@ -1,8 +1,13 @@
-/* report.c - the summary printed on stderr when the program ends. */
+/* report.c - the summary printed on stderr when the program ends.
+ *
+ * Everything here describes this run (pr->policy), never the merged file:
+ * the warnings name what this run learned.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "danger.h"
 #include "profile.h"
 #include "util.h"
 
@@ -60,6 +65,53 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 		        sb_progname);
 }
 
+static bool listed(const struct sb_policy *p, enum sb_phase ph, const char *name)
+{
+	int nr = sb_syscall_nr(name);
+	return nr >= 0 && p->phase[ph][nr].act.kind != SB_ACT_NONE;
+}
+
+/* "N (name, name)": how many dangerous calls phase ph allows, and which. */
+static void print_allowed(const struct sb_policy *p, enum sb_phase ph)
+{
+	int nrs[SB_NR_MAX];
+	char name[64];
+	int n = sb_danger_allowed(p, ph, nrs, SB_NR_MAX);
+
+	fprintf(stderr, "%s %d", sb_phase_name(ph), n);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? ", " : " (", sb_syscall_name(nrs[i], name, sizeof(name)));
+	fputs(n ? ")" : "", stderr);
+}
+
+/* How many dangerous calls each phase allows, and a warning for each one
+ * learned in serving: after the transition nothing else stands between
+ * the program and them. A ring made in init needs no io_uring_enter to
+ * keep working (SQPOLL), so io_uring_setup in init gets its own warning
+ * when serving has no io_uring_enter to name. */
+static void print_danger(const struct sb_policy *p)
+{
+	static const char ring[] = "io_uring_setup in init but io_uring_enter not in serving: a ring set up "
+	                           "in init outlives the transition, and its operations are not syscalls";
+	int nrs[SB_NR_MAX];
+	char name[64];
+	int n = p->has_transition ? sb_danger_allowed(p, SB_PHASE_SERVING, nrs, SB_NR_MAX) : 0;
+
+	fprintf(stderr, "%s: dangerous calls allowed: ", sb_progname);
+	print_allowed(p, SB_PHASE_INIT);
+	if (p->has_transition) {
+		fputs(", ", stderr);
+		print_allowed(p, SB_PHASE_SERVING);
+	}
+	fputs("; see sandbox-policy(5), DANGEROUS CALLS\n", stderr);
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "%s: warning: serving uses %s, a dangerous call: %s\n", sb_progname,
+		        sb_syscall_name(nrs[i], name, sizeof(name)), sb_danger_reason(nrs[i]));
+	if (p->has_transition && listed(p, SB_PHASE_INIT, "io_uring_setup") &&
+	    !listed(p, SB_PHASE_SERVING, "io_uring_enter"))
+		fprintf(stderr, "%s: warning: %s\n", sb_progname, ring);
+}
+
 void report_summary(const struct profiler *pr, const char *out, int status)
 {
 	const struct sb_proc *procs = pr->procs;
@@ -76,6 +128,7 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 		fprintf(stderr, ", serving: %d syscalls (%lu calls)",
 		        sb_policy_count(pr->policy, SB_PHASE_SERVING), pr->calls[SB_PHASE_SERVING]);
 	fputc('\n', stderr);
+	print_danger(pr->policy);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);
 	if (sb_trace_foreign_calls(pr->trace))

@@ -10,6 +10,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -51,12 +52,13 @@ static void add_all(struct sb_policy *p, enum sb_phase ph, const char *const *na
 		sb_policy_add(p, ph, nr(*names), 1);
 }
 
-/* What the forked children of the live tests need in both phases. */
-static const char *const both_set[] = {"read", "write", "getpid", "futex", "nanosleep",
-				       "clock_nanosleep", "rt_sigprocmask", NULL};
+/* What the forked children of the live tests need in both phases; clone3
+ * as glibc's threads learn it, wait4 for the clone command. */
+static const char *const both_set[] = {"read", "write", "getpid", "futex", "nanosleep", "clock_nanosleep",
+				       "rt_sigprocmask", "clone3", "wait4", NULL};
 
 /* The policy of most tests:
- *   both phases: both_set;  init only: getppid;  serving only: getuid;
+ *   both phases: both_set;  init only: getppid, clone;  serving only: getuid;
  *   init mkdir = errno EACCES, init getrandom = log;
  *   init unlink = errno EPERM, serving unlink = allow   (serving looser);
  *   init chmod = allow, serving chmod = kill            (serving stricter);
@@ -72,6 +74,7 @@ static struct sb_policy *policy(struct sb_action def, bool transition)
 	add_all(p, SB_PHASE_INIT, both_set);
 	add_all(p, SB_PHASE_SERVING, both_set);
 	sb_policy_add(p, SB_PHASE_INIT, nr("getppid"), 3);
+	sb_policy_add(p, SB_PHASE_INIT, nr("clone"), 1);
 	sb_policy_add(p, SB_PHASE_SERVING, nr("getuid"), 3);
 	set_act(p, SB_PHASE_INIT, "mkdir", SB_ACT_ERRNO, EACCES);
 	set_act(p, SB_PHASE_INIT, "getrandom", SB_ACT_LOG, 0);
@@ -275,6 +278,144 @@ static void test_build_refuses(void **state)
 	free(p);
 }
 
+static const struct sb_action LOG_DEF = {.kind = SB_ACT_LOG, .errnum = 0};
+
+/* Issue 12: with a default that is not kill, an init line `X = kill` with X
+ * absent from serving must not kill X after the transition: serving's answer
+ * is the default, F1 takes the less strict one. */
+static void test_f1_stricter_init_line(void **state)
+{
+	const struct sb_action defs[] = {LOG_DEF, EPERM_DEF, KILL};
+	const uint32_t want[] = {SCMP_ACT_LOG, SCMP_ACT_ERRNO(EPERM), KILLP};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct sb_policy *p = policy(defs[i], true);
+		set_act(p, SB_PHASE_INIT, "mknod", SB_ACT_KILL, 0);
+		const struct row rows[] = {{"mknod", want[i]}, {NULL, 0}};
+		check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
+		check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, rows);
+		free(p);
+	}
+}
+
+/* The dangerous tier: unlisted, never allowed by a log default; listed,
+ * as listed; kill and errno defaults apply as to any call. */
+static void test_danger_rule(void **state)
+{
+	struct sb_policy *p = policy(LOG_DEF, true);
+	const struct row log_rows[] = {
+		{"ptrace", KILLP},         /* unlisted: kill, not log */
+		{"process_vm_writev", KILLP},
+		{"io_uring_setup", KILLP},
+		{"getgid", SCMP_ACT_LOG},  /* unlisted, ordinary: log */
+		{"setuid", ALLOW},         /* init only: F1 takes the looser */
+		{"io_uring_enter", ALLOW}, /* listed in serving */
+		{"execve", ALLOW},         /* F1's mechanism */
+		{NULL, 0},
+	};
+	const struct row log_f2[] = {
+		{"ptrace", KILLP},   {"setuid", KILLP}, {"io_uring_enter", ALLOW},
+		{"execve", KILLP},   {"getgid", SCMP_ACT_LOG},
+		{NULL, 0},
+	};
+
+	set_act(p, SB_PHASE_INIT, "setuid", SB_ACT_ALLOW, 0);
+	set_act(p, SB_PHASE_SERVING, "io_uring_enter", SB_ACT_ALLOW, 0);
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, log_rows);
+	check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, log_f2);
+	assert_int_equal(sb_filter_phase_action(p, SB_PHASE_SERVING, nr("ptrace")).kind, SB_ACT_KILL);
+	p->def = EPERM_DEF;
+	const struct row eperm[] = {{"ptrace", SCMP_ACT_ERRNO(EPERM)}, {"setuid", ALLOW}, {NULL, 0}};
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, eperm);
+	free(p);
+	p = policy(LOG_DEF, false);
+	const struct row single[] = {{"ptrace", KILLP}, {"getgid", SCMP_ACT_LOG}, {"execve", ALLOW}, {NULL, 0}};
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, single);
+	free(p);
+}
+
+static const uint64_t untraced_args[6] = {CLONE_UNTRACED | SIGCHLD};
+static const uint64_t thread_args[6] = {CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD};
+static const uint64_t all_args[6] = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull};
+
+static uint32_t clone_with(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+			   const uint64_t args[6])
+{
+	return sb_filter_scmp_action_args(p, kind, mode, nr("clone"), args);
+}
+
+/* A traced F1 gives clone(CLONE_UNTRACED) the deny action: the default if it
+ * kills or fails, else kill; in complain mode too. Other flags, F2 and an
+ * untraced run (single phase, enforce) keep clone's own answer. */
+static void test_clone_untraced(void **state)
+{
+	const struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
+	const uint32_t deny[] = {KILLP, SCMP_ACT_ERRNO(EPERM), KILLP};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct sb_policy *p = policy(defs[i], true);
+		for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
+			assert_int_equal(clone_with(p, SB_FILTER_F1, mode, untraced_args), deny[i]);
+			assert_int_equal(clone_with(p, SB_FILTER_F1, mode, all_args), deny[i]);
+			assert_int_equal(clone_with(p, SB_FILTER_F1, mode, thread_args), ALLOW);
+			assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F1, mode, nr("clone")), ALLOW);
+			assert_int_equal(clone_with(p, SB_FILTER_F2, mode, untraced_args), ALLOW);
+		}
+		free(p);
+		p = policy(defs[i], false);
+		assert_int_equal(clone_with(p, SB_FILTER_F1, SB_MODE_ENFORCE, untraced_args), ALLOW);
+		assert_int_equal(clone_with(p, SB_FILTER_F1, SB_MODE_COMPLAIN, untraced_args), deny[i]);
+		free(p);
+	}
+}
+
+/* A traced F1 answers clone3 with ENOSYS whatever the policy lists, in both
+ * modes; F2 and an untraced F1 give the policy's answer. */
+static void test_clone3_enosys(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const struct row enosys[] = {{"clone3", SCMP_ACT_ERRNO(ENOSYS)}, {NULL, 0}};
+	const struct row allow[] = {{"clone3", ALLOW}, {NULL, 0}};
+
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, enosys);
+	check_rows(p, SB_FILTER_F1, SB_MODE_COMPLAIN, enosys);
+	check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, allow);
+	assert_int_equal(sb_filter_action(p, SB_FILTER_F1, nr("clone3")).errnum, ENOSYS);
+	/* as an `after` call it never traps, so it cannot make F1 lazy */
+	assert_int_equal(sb_transition_set(&p->tr, "accept", -1, "clone3", &(const char *){NULL}), 0);
+	set_act(p, SB_PHASE_SERVING, "clone3", SB_ACT_KILL, 0);
+	assert_false(sb_filter_lazy(p));
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, enosys);
+	free(p);
+	p = policy(KILL, false);
+	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, allow);
+	check_rows(p, SB_FILTER_F1, SB_MODE_COMPLAIN, enosys);
+	assert_int_equal(sb_filter_action(p, SB_FILTER_F1, nr("clone3")).kind, SB_ACT_ALLOW);
+	free(p);
+}
+
+/* A phase that lists clone3 but not clone gives clone clone3's answer, in
+ * both filters; a clone line of its own wins. */
+static void test_clone_falls_back_to_clone3(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+
+	p->phase[SB_PHASE_INIT][nr("clone")].act.kind = SB_ACT_NONE;
+	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_ENFORCE, nr("clone")), ALLOW);
+	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")), ALLOW);
+	set_act(p, SB_PHASE_SERVING, "clone3", SB_ACT_ERRNO, EAGAIN);
+	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")),
+			 SCMP_ACT_ERRNO(EAGAIN));
+	set_act(p, SB_PHASE_SERVING, "clone", SB_ACT_KILL, 0);
+	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")), KILLP);
+	assert_int_equal(sb_filter_phase_action(p, SB_PHASE_INIT, nr("clone")).kind, SB_ACT_ALLOW);
+	p->phase[SB_PHASE_INIT][nr("clone3")].act.kind = SB_ACT_NONE;
+	assert_int_equal(sb_filter_phase_action(p, SB_PHASE_INIT, nr("clone")).kind, SB_ACT_KILL);
+	/* only clone has a stand-in */
+	assert_int_equal(sb_filter_phase_action(p, SB_PHASE_INIT, nr("vfork")).kind, SB_ACT_KILL);
+	free(p);
+}
+
 /* ---- the exported BPF, run by a small classic-BPF interpreter ---- */
 
 static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
@@ -303,11 +444,13 @@ static bool jump_taken(uint16_t op, uint32_t a, uint32_t k)
 
 /* Only what libseccomp emits for number-only rules: ld abs, ja/jeq/jgt/jge/
  * jset with K, alu and with K, ret K. Anything else fails the test. */
-static uint32_t bpf_run(const struct sock_fprog *prog, uint32_t arch, uint32_t sysnr)
+static uint32_t bpf_run_args(const struct sock_fprog *prog, uint32_t arch, uint32_t sysnr,
+			     const uint64_t args[6])
 {
 	struct seccomp_data d = {.nr = (int)sysnr, .arch = arch};
 	uint32_t a = 0;
 
+	memcpy(d.args, args, sizeof(d.args));
 	for (unsigned pc = 0; pc < prog->len; pc++) {
 		const struct sock_filter *i = &prog->filter[pc];
 		switch (BPF_CLASS(i->code)) {
@@ -337,6 +480,12 @@ static uint32_t bpf_run(const struct sock_fprog *prog, uint32_t arch, uint32_t s
 	return 0;
 }
 
+static uint32_t bpf_run(const struct sock_fprog *prog, uint32_t arch, uint32_t sysnr)
+{
+	const uint64_t zero[6] = {0};
+	return bpf_run_args(prog, arch, sysnr, zero);
+}
+
 static void export(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
 		   struct sock_fprog *prog)
 {
@@ -348,20 +497,27 @@ static void export(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_
 	seccomp_release(ctx);
 }
 
-/* Every native number answers what sb_filter_scmp_action says; beyond
- * SB_NR_MAX the default; i386, x32 and other arches the bad-arch kill. */
+/* Every native number answers what sb_filter_scmp_action_args says, for
+ * arguments that set no flag, CLONE_UNTRACED, a thread's flags and every
+ * bit; beyond SB_NR_MAX the default; i386, x32 and other arches the
+ * bad-arch kill. */
 static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
 {
 	struct sock_fprog prog;
 	uint32_t def = sb_filter_scmp_action(p, kind, mode, SB_NR_MAX);
 
 	export(p, kind, mode, &prog);
-	for (int n = 0; n < SB_NR_MAX; n++) {
-		uint32_t got = bpf_run(&prog, AUDIT_ARCH_X86_64, (uint32_t)n);
-		uint32_t want = sb_filter_scmp_action(p, kind, mode, n);
-		if (got != want)
-			fail_msg("kind %d mode %d nr %d: bpf %#x, want %#x", kind, mode, n, got, want);
-	}
+	const uint64_t zero[6] = {0};
+	const uint64_t *argsets[] = {zero, untraced_args, thread_args, all_args};
+
+	for (int n = 0; n < SB_NR_MAX; n++)
+		for (size_t i = 0; i < 4; i++) {
+			uint32_t got = bpf_run_args(&prog, AUDIT_ARCH_X86_64, (uint32_t)n, argsets[i]);
+			uint32_t want = sb_filter_scmp_action_args(p, kind, mode, n, argsets[i]);
+			if (got != want)
+				fail_msg("kind %d mode %d nr %d args %zu: bpf %#x, want %#x", kind, mode, n,
+					 i, got, want);
+		}
 	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 1000), def);
 	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 0xffffffffu), def);
 	for (uint32_t n = 0; n < SB_NR_MAX; n += 7) {
@@ -372,21 +528,30 @@ static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum 
 	free(prog.filter);
 }
 
+/* Clone's rules in particular: listed or not, allowed, failed or killed,
+ * its answer with CLONE_UNTRACED set may equal the default, the clear
+ * answer, both or neither. */
 static void test_bpf_matches_table(void **state)
 {
-	struct sb_action defs[] = {KILL, EPERM_DEF, {.kind = SB_ACT_LOG, .errnum = 0}};
+	struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
+	const struct sb_action clones[] = {{SB_ACT_NONE, 0}, {SB_ACT_ALLOW, 0}, {SB_ACT_ERRNO, EPERM},
+					   {SB_ACT_KILL, 0}, {SB_ACT_LOG, 0}};
 
-	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
-		struct sb_policy *p = policy(defs[i], true);
-		for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
-			check_bpf(p, SB_FILTER_F1, (enum sb_mode)mode);
-			check_bpf(p, SB_FILTER_F2, (enum sb_mode)mode);
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		for (size_t c = 0; c < sizeof(clones) / sizeof(clones[0]); c++) {
+			struct sb_policy *p = policy(defs[i], true);
+			p->phase[SB_PHASE_INIT][nr("clone")].act = clones[c];
+			for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
+				check_bpf(p, SB_FILTER_F1, (enum sb_mode)mode);
+				check_bpf(p, SB_FILTER_F2, (enum sb_mode)mode);
+			}
+			free(p);
+			p = policy(defs[i], false);
+			p->phase[SB_PHASE_INIT][nr("clone")].act = clones[c];
+			check_bpf(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+			check_bpf(p, SB_FILTER_F1, SB_MODE_COMPLAIN);
+			free(p);
 		}
-		free(p);
-		p = policy(defs[i], false);
-		check_bpf(p, SB_FILTER_F1, SB_MODE_ENFORCE);
-		free(p);
-	}
 }
 
 /* A syscall libseccomp 2.5.4 cannot name still gets its rule. */
@@ -483,6 +648,38 @@ static void test_pfc_f1(void **state)
 	free(p);
 }
 
+/* The first action after `cond` in text, as "action X;", or fail. */
+static const char *action_after(const char *text, const char *cond)
+{
+	const char *at = strstr(text, cond);
+
+	if (!at)
+		fail_msg("no '%s' in:\n%s", cond, text);
+	return strstr(at, "action ");
+}
+
+/* clone's two masked compares on argument 0, and no rule on the number
+ * alone (libseccomp would drop the compares for it). */
+static void test_pfc_clone_rules(void **state)
+{
+	struct sb_policy *p = policy(LOG_DEF, true);
+	char *t = pfc(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+	const char *at = strstr(t, "# filter for syscall \"clone\" (");
+
+	assert_non_null(at);
+	const char *next = strstr(at + 1, "# filter for syscall");
+	const char *set = action_after(at, "if ($a0.lo32 & 0x00800000 == 8388608)");
+	const char *clear = action_after(at, "if ($a0.lo32 & 0x00800000 == 0)");
+	assert_true(!next || (set < next && clear < next));
+	assert_int_equal(strncmp(set, "action KILL_PROCESS;", 20), 0);
+	assert_int_equal(strncmp(clear, "action ALLOW;", 13), 0);
+	/* the first action of clone's filter is a compare's, not the number's */
+	assert_true(action_after(at, "if ($syscall == 56)") == action_after(at, "== 8388608)"));
+	expect_rule(t, "clone3", "ERRNO(38)");
+	free(t);
+	free(p);
+}
+
 static void test_pfc_f2_complain(void **state)
 {
 	struct sb_policy *p = policy(EPERM_DEF, true);
@@ -519,6 +716,9 @@ enum cmd {
 	CMD_GETGID,  /* unlisted */
 	CMD_I386,
 	CMD_X32,
+	CMD_CLONE,          /* clone(SIGCHLD): a child that exits at once, waited for */
+	CMD_CLONE_UNTRACED, /* the same with CLONE_UNTRACED */
+	CMD_CLONE3,         /* clone3(NULL, 0): EINVAL where it reaches the kernel */
 	CMD_STOP,
 };
 
@@ -563,6 +763,17 @@ static int do_cmd(enum cmd c, int want_errno)
 		break;
 	case CMD_X32:
 		r = syscall(X32_BIT | SYS_getpid);
+		break;
+	case CMD_CLONE:
+	case CMD_CLONE_UNTRACED:
+		r = syscall(SYS_clone, SIGCHLD | (c == CMD_CLONE_UNTRACED ? CLONE_UNTRACED : 0), 0, 0, 0, 0);
+		if (r == 0)
+			syscall(SYS_exit_group, 0);
+		if (r > 0)
+			r = syscall(SYS_wait4, r, NULL, 0, NULL);
+		break;
+	case CMD_CLONE3:
+		r = syscall(SYS_clone3, NULL, 0);
 		break;
 	case CMD_STOP:
 		return 0;
@@ -672,12 +883,14 @@ struct live {
 	struct child c;
 };
 
-static void live_setup(struct live *l, struct sb_action def)
+/* Takes p; F2 only for a policy with a transition. */
+static void live_setup(struct live *l, struct sb_policy *p)
 {
 	memset(l, 0, sizeof(*l));
-	l->p = policy(def, true);
+	l->p = p;
 	export(l->p, SB_FILTER_F1, SB_MODE_ENFORCE, &l->c.f1);
-	export(l->p, SB_FILTER_F2, SB_MODE_ENFORCE, &l->c.f2);
+	if (p->has_transition)
+		export(l->p, SB_FILTER_F2, SB_MODE_ENFORCE, &l->c.f2);
 }
 
 static void live_done(struct live *l)
@@ -687,12 +900,13 @@ static void live_done(struct live *l)
 	free(l->p);
 }
 
-/* Run `cmd` under F1 (and F2 if stacked), unthreaded then threaded. */
-static void live_case(struct sb_action def, bool stack, enum cmd cmd, int want_errno, bool killed)
+/* Run `cmd` under p's F1 (and F2 if stacked), unthreaded then threaded;
+ * takes p. */
+static void live_case_p(struct sb_policy *p, bool stack, enum cmd cmd, int want_errno, bool killed)
 {
 	struct live l;
 
-	live_setup(&l, def);
+	live_setup(&l, p);
 	l.c.stack_f2 = stack;
 	l.c.cmd = cmd;
 	l.c.want_errno = want_errno;
@@ -705,6 +919,11 @@ static void live_case(struct sb_action def, bool stack, enum cmd cmd, int want_e
 			expect_exit0(status);
 	}
 	live_done(&l);
+}
+
+static void live_case(struct sb_action def, bool stack, enum cmd cmd, int want_errno, bool killed)
+{
+	live_case_p(policy(def, true), stack, cmd, want_errno, killed);
 }
 
 static void test_live_f1_allowed(void **state)
@@ -766,6 +985,44 @@ static void test_live_f2_init_only_killed(void **state)
 	live_case(EPERM_DEF, true, CMD_GETPPID, EPERM, false);
 }
 
+/* The kernel agrees: clone(CLONE_UNTRACED) is denied by a traced F1, before
+ * and after F2 stacks on it, and by the default's means. */
+static void test_live_clone_untraced_denied(void **state)
+{
+	live_case(KILL, false, CMD_CLONE_UNTRACED, 0, true);
+	live_case(KILL, true, CMD_CLONE_UNTRACED, 0, true);
+	live_case(EPERM_DEF, false, CMD_CLONE_UNTRACED, EPERM, false);
+	live_case(LOG_DEF, false, CMD_CLONE_UNTRACED, 0, true);
+	/* untraced (single phase): the flag means nothing, the call runs */
+	live_case_p(policy(KILL, false), false, CMD_CLONE_UNTRACED, 0, false);
+}
+
+/* clone without the flag runs; in serving through clone3's line alone. */
+static void test_live_clone_allowed(void **state)
+{
+	live_case(KILL, false, CMD_CLONE, 0, false);
+	live_case(KILL, true, CMD_CLONE, 0, false);
+}
+
+static void test_live_clone3_enosys(void **state)
+{
+	live_case(KILL, false, CMD_CLONE3, ENOSYS, false);
+	live_case(KILL, true, CMD_CLONE3, ENOSYS, false);
+	live_case_p(policy(KILL, false), false, CMD_CLONE3, EINVAL, false);
+}
+
+/* Issue 12, live: init says getgid = kill, serving does not list it and the
+ * default is EPERM. After the transition getgid fails, and so it does
+ * before (F1 takes serving's looser answer). */
+static void test_live_stricter_init_line(void **state)
+{
+	for (int stack = 0; stack <= 1; stack++) {
+		struct sb_policy *p = policy(EPERM_DEF, true);
+		set_act(p, SB_PHASE_INIT, "getgid", SB_ACT_KILL, 0);
+		live_case_p(p, stack, CMD_GETGID, EPERM, false);
+	}
+}
+
 /* F1 without seccomp allowed: the injection of F2 itself is killed. */
 static void test_live_f1_without_transition_blocks_seccomp(void **state)
 {
@@ -795,10 +1052,16 @@ int main(void)
 		cmocka_unit_test(test_complain_table),
 		cmocka_unit_test(test_action_struct),
 		cmocka_unit_test(test_build_refuses),
+		cmocka_unit_test(test_f1_stricter_init_line),
+		cmocka_unit_test(test_danger_rule),
+		cmocka_unit_test(test_clone_untraced),
+		cmocka_unit_test(test_clone3_enosys),
+		cmocka_unit_test(test_clone_falls_back_to_clone3),
 		cmocka_unit_test(test_bpf_matches_table),
 		cmocka_unit_test(test_bpf_unnamed_number),
 		cmocka_unit_test(test_bpf_profile),
 		cmocka_unit_test(test_pfc_f1),
+		cmocka_unit_test(test_pfc_clone_rules),
 		cmocka_unit_test(test_pfc_f2_complain),
 		cmocka_unit_test(test_pfc_profile),
 		cmocka_unit_test(test_live_f1_allowed),
@@ -808,6 +1071,10 @@ int main(void)
 		cmocka_unit_test(test_live_x32_killed),
 		cmocka_unit_test(test_live_f2_serving),
 		cmocka_unit_test(test_live_f2_init_only_killed),
+		cmocka_unit_test(test_live_clone_untraced_denied),
+		cmocka_unit_test(test_live_clone_allowed),
+		cmocka_unit_test(test_live_clone3_enosys),
+		cmocka_unit_test(test_live_stricter_init_line),
 		cmocka_unit_test(test_live_f1_without_transition_blocks_seccomp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

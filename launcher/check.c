@@ -1,0 +1,99 @@
+/* check.c - sandbox-run --check: the policy is valid (launch.c has read it
+ * and built both filters); with -v, say per phase what it allows.
+ *
+ * Invariant: everything printed comes from lib/'s own answers
+ * (sb_filter_phase_action, sb_danger_*), so the report says what the
+ * filters do, not a second reading of the file. Nothing is run.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "danger.h"
+#include "exitcodes.h"
+#include "launch.h"
+
+static bool allows(enum sb_act_kind k)
+{
+	return k == SB_ACT_ALLOW || k == SB_ACT_LOG;
+}
+
+/* Allowed by a line of the phase (its own, or clone3's for clone), not
+ * only by a `log` default. */
+static bool allowed_by_line(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	struct sb_action a = sb_filter_phase_action(p, ph, nr);
+	bool by_default =
+	    p->phase[ph][nr].act.kind == SB_ACT_NONE && a.kind == p->def.kind && a.errnum == p->def.errnum;
+
+	return allows(a.kind) && !by_default;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* One line, names sorted as the policy file sorts them. */
+static void print_allowed(const struct sb_policy *p, enum sb_phase ph)
+{
+	static char names[SB_NR_MAX][SB_NAME_LEN];
+	int n = 0;
+
+	for (int nr = 0; nr < SB_NR_MAX; nr++)
+		if (allowed_by_line(p, ph, nr))
+			sb_syscall_name(nr, names[n++], SB_NAME_LEN);
+	qsort(names, (size_t)n, sizeof(names[0]), by_name);
+	printf("%s: %d call%s allowed", sb_phase_name(ph), n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : ": ", names[i]);
+	putchar('\n');
+}
+
+static void print_dangerous(const struct sb_policy *p, enum sb_phase ph)
+{
+	int nrs[SB_NR_MAX];
+	char name[64];
+	int n = sb_danger_allowed(p, ph, nrs, SB_NR_MAX);
+
+	printf("%s: %d dangerous call%s allowed%s\n", sb_phase_name(ph), n, n == 1 ? "" : "s", n ? ":" : "");
+	for (int i = 0; i < n; i++)
+		printf("  %s: %s\n", sb_syscall_name(nrs[i], name, sizeof(name)), sb_danger_reason(nrs[i]));
+}
+
+static void print_rules(const struct launcher *L)
+{
+	const struct sb_policy *p = L->policy;
+	char def[64], buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2)];
+
+	sb_action_format(&p->def, def, sizeof(def));
+	printf("%s: valid, default %s%s\n", L->o->policy, def,
+	       p->def.kind == SB_ACT_LOG ? " (dangerous calls: kill)" : "");
+	if (!p->has_transition)
+		printf("transition: none (single phase)\n");
+	else
+		printf("transition: %s",
+		       sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)));
+	if (p->has_transition && p->tr.fd >= 0)
+		printf(", fd %d", p->tr.fd);
+	if (p->has_transition && p->tr.nafter)
+		printf(", after %s", sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)));
+	if (p->has_transition)
+		putchar('\n');
+	if (p->has_transition || L->o->mode == SB_MODE_COMPLAIN)
+		printf("traced run: F1 denies clone with CLONE_UNTRACED and answers clone3 with ENOSYS\n");
+}
+
+int launcher_check(const struct launcher *L)
+{
+	if (!L->o->verbose || L->o->quiet)
+		return SB_EXIT_OK;
+	print_rules(L);
+	for (int ph = SB_PHASE_INIT; ph <= (L->policy->has_transition ? SB_PHASE_SERVING : SB_PHASE_INIT);
+	     ph++) {
+		print_allowed(L->policy, (enum sb_phase)ph);
+		print_dangerous(L->policy, (enum sb_phase)ph);
+	}
+	return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_LAUNCHER;
+}
