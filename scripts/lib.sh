@@ -113,12 +113,12 @@ wait_redis() {
 	return 0
 }
 
-# median [DECIMALS] - print the median of the numbers on stdin, one a line.
+# median DECIMALS - print the median of the numbers on stdin, one a line.
 # An odd count prints the middle value as written; an even count, the mean
-# of the two middle values with DECIMALS decimals (default 2). No numbers:
-# status 1 and a message.
+# of the two middle values with DECIMALS decimals. No numbers: status 1 and
+# a message.
 median() {
-	sort -g | awk -v d="${1:-2}" '
+	sort -g | awk -v d="$1" '
 		NF { v[++n] = $1 }
 		END {
 			if (n == 0) { print "median: no values" > "/dev/stderr"; exit 1 }

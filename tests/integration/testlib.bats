@@ -29,20 +29,20 @@ time.sleep(60)' "$1"
 }
 
 @test "median: the middle value of an odd count, as written, from unsorted input" {
-	run median <<<$'3.5\n10\n1.25'
+	run median 2 <<<$'3.5\n10\n1.25'
 	[ "$status" -eq 0 ]
 	[ "$output" = 3.5 ]
 }
 
-@test "median: the mean of the two middle values of an even count, DECIMALS decimals" {
+@test "median: the mean of the two middle values of an even count, to DECIMALS decimals" {
 	run median 1 <<<$'4\n1\n2\n100'
 	[ "$output" = 3.0 ]
-	run median <<<$'4\n1\n2\n100'
+	run median 2 <<<$'4\n1\n2\n100'
 	[ "$output" = 3.00 ]
 }
 
 @test "median: no values is an error, not 0" {
-	run median </dev/null
+	run median 2 </dev/null
 	[ "$status" -eq 1 ]
 	assert_contains "$output" "median: no values"
 }
