@@ -43,7 +43,7 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run
 
-.PHONY: all deps check unit integration install uninstall clean format-check format \
+.PHONY: all deps check unit integration install uninstall clean format-check format shellcheck \
 	policies eval
 all: $(PROGRAMS) $(FIXTURE_BIN)
 
@@ -144,6 +144,21 @@ format-check:
 # Rewrite every C file in place with clang-format.
 format:
 	clang-format -i $(FORMAT_SRC)
+
+# The shell scripts: every file under these directories that starts with a
+# bash or sh #! line, the sourced libraries (*.sh), and the bats helpers
+# (*.bash; the .bats files themselves are bats, not bash). Settings in
+# .shellcheckrc.
+SHELL_DIRS := scripts policies eval bench .ci
+SHELL_SRC := $(sort $(shell awk 'FNR == 1 && /^\#!.*[/ ](ba)?sh([ \t]|$$)/ { print FILENAME }' \
+	$(filter-out %.sh %.bash,$(wildcard $(addsuffix /*,$(SHELL_DIRS))))) \
+	$(wildcard $(addsuffix /*.sh,$(SHELL_DIRS)) tests/integration/*.bash tests/integration/*/*.bash))
+
+shellcheck:
+	@command -v shellcheck >/dev/null || \
+		{ echo "shellcheck: not installed (scripts/install-deps)" >&2; exit 1; }
+	shellcheck $(SHELL_SRC)
+	@echo "shellcheck: $(words $(SHELL_SRC)) files clean"
 
 clean:
 	rm -rf build
