@@ -78,11 +78,15 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
 # The header dependencies the compiler wrote (DEPFLAGS). Each output also
 # depends on its .d file, and a missing .d is "remade" by the empty rule, so
 # an output whose .d is gone (or predates -MMD) is rebuilt, never trusted.
-# A rule added below that compiles with $(DEPFLAGS) adds its .d files here.
+# That holds for the .d files named in DEPFILES (add new outputs' there); any
+# other object built by the %.o rule still builds, and its .d is still read
+# (and kept: .PRECIOUS), but a missing one does not force a rebuild.
 DEPFILES := $(LIB_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) $(FIXTURE_BIN:=.d)
 $(DEPFILES):
-include $(wildcard $(DEPFILES))
+$(BUILD)/%.d: ;
+.PRECIOUS: $(BUILD)/%.d
+include $(sort $(wildcard $(DEPFILES) $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*/*/*/*.d))
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "# $$t"; $$t; done
