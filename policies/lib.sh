@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # policies/lib.sh - shared plumbing of the training scripts (sourced, not run).
 #
 # Environment:
@@ -12,6 +13,9 @@ set -eEuo pipefail
 trap 'echo "${0##*/}: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 SB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The functions the scripts share (wait_pid, wait_redis, ...).
+# shellcheck source=../scripts/lib.sh
+source "$SB_ROOT/scripts/lib.sh"
 SB_BUILD=${SB_BUILD:-$SB_ROOT/build}
 case $SB_BUILD in /*) ;; *) SB_BUILD=$SB_ROOT/$SB_BUILD ;; esac
 SB_PROFILE=$SB_BUILD/sandbox-profile
@@ -87,26 +91,6 @@ bg() {
 	"$@" &
 	BGPID=$!
 	_PIDS+=("$BGPID")
-}
-
-# wait_pid PID SECONDS: wait for PID to end, at most SECONDS; then TERM, KILL.
-# Returns PID's status (or 124 on timeout).
-wait_pid() {
-	local pid=$1 t=$(($2 * 10)) i rc=0
-	for ((i = 0; i < t; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		say "pid $pid still running after $2 s: stopping it"
-		kill -TERM "$pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		return 124
-	fi
-	wait "$pid" || rc=$?
-	return $rc
 }
 
 # finish POLICY HEADER-FILE DEST: put the header, check the policy with

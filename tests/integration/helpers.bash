@@ -1,4 +1,8 @@
-# helpers.bash - shared by the bats suites (load helpers).
+# shellcheck shell=bash
+# helpers.bash - helpers of the profiler and fixture suites (load helpers):
+# the binaries' paths, policy files, the profiler's summary. The generic
+# helpers (background processes, bounded waits, process trees, ports,
+# asserts) are in lib/core.bash, loaded here.
 #
 # Environment:
 #   SB_BUILD   absolute build directory (the Makefile passes it); default:
@@ -9,14 +13,17 @@
 #   SB_PROFILE, SB_RUN, FIXTURES   paths of the binaries and fixtures
 #   SB_TIMEOUT                     bound, in seconds, of any single run
 
-: "${SB_BUILD:=$BATS_TEST_DIRNAME/../../build}"
-SB_PROFILE="$SB_BUILD/sandbox-profile"
-SB_RUN="$SB_BUILD/sandbox-run"
-FIXTURES="$SB_BUILD/fixtures"
-: "${SB_TIMEOUT:=120}"
+# shellcheck source=lib/core.bash
+source "${BASH_SOURCE[0]%/*}/lib/core.bash"
 
-# Background processes a test started (by pid); teardown_bg kills what is left.
-BG_PIDS=()
+# shellcheck disable=SC2034 # SB_PROFILE, SB_RUN, FIXTURES: for the .bats files
+{
+	: "${SB_BUILD:=$BATS_TEST_DIRNAME/../../build}"
+	SB_PROFILE="$SB_BUILD/sandbox-profile"
+	SB_RUN="$SB_BUILD/sandbox-run"
+	FIXTURES="$SB_BUILD/fixtures"
+	: "${SB_TIMEOUT:=120}"
+}
 
 # require_file PATH... - fail (never skip) unless each path is an executable
 # file. A test run by `make integration` always has them; a missing binary
@@ -34,12 +41,7 @@ require_file() {
 # skip_unless_program NAME - skip when NAME is not installed, except in CI
 # (CI=true), where the dependency script installs it: there it FAILS.
 skip_unless_program() {
-	command -v "$1" >/dev/null 2>&1 && return 0
-	if [ "${CI:-}" = true ]; then
-		echo "$1 is not installed, but CI installs it (scripts/install-deps)" >&2
-		return 1
-	fi
-	skip "$1 is not installed"
+	require_programs "$1"
 }
 
 # bounded CMD... - run CMD with the suite's time bound (status 124 on timeout).
@@ -169,164 +171,8 @@ expect_transitions() {
 	fi
 }
 
-# ---------------------------------------------------------------------------
-# Network and processes.
-
-# free_port - print a TCP port that nothing on this host uses (any state, v4
-# or v6), in 20000-59999.
-free_port() {
-	local i p hex
-	for i in $(seq 1 200); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-		hex=$(printf '%04X' "$p")
-		if ! awk -v h=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
-			/proc/net/tcp /proc/net/tcp6 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	echo "free_port: no free port found" >&2
-	return 1
-}
-
-# port_listening PORT - status 0 iff some socket listens on TCP PORT.
-port_listening() {
-	local hex
-	hex=$(printf '%04X' "$1")
-	awk -v h=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == h && $4 == "0A" { f = 1 }
-		END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
-# wait_port PORT [TIMEOUT_S [PID]] - wait until something listens on PORT
-# (checked in /proc/net, so no connection is made). Fails after TIMEOUT_S
-# (default 30), or at once if PID is given and has exited.
-wait_port() {
-	local port=$1 limit=$(( ${2:-30} * 20 )) pid=${3:-} i
-	for ((i = 0; i < limit; i++)); do
-		port_listening "$port" && return 0
-		if [ -n "$pid" ] && ! proc_alive "$pid"; then
-			echo "wait_port: process $pid ended before port $port listened" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	echo "wait_port: nothing listens on port $port after ${2:-30} s" >&2
-	return 1
-}
-
-# proc_state PID - the state letter of PID (R, S, t, Z, ...), nothing if gone.
-proc_state() {
-	local s
-	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-	s=${s##*) }
-	echo "${s%% *}"
-}
-
-# proc_alive PID - running (exists and is not a zombie).
-proc_alive() {
-	local st
-	st=$(proc_state "$1")
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
-# descendant_named PID COMM - print the pid of a process named COMM among
-# the descendants of PID (children first). Status 1 if there is none.
-descendant_named() {
-	local f s comm rest ppid pid
-	local -A parent=() name=()
-	for f in /proc/[0-9]*/stat; do
-		s=$(cat "$f" 2>/dev/null) || continue
-		pid=${f#/proc/}
-		pid=${pid%/stat}
-		comm=${s#*(}
-		comm=${comm%)*}
-		rest=${s##*) }
-		rest=${rest#* }      # drop the state
-		ppid=${rest%% *}
-		parent[$pid]=$ppid
-		name[$pid]=$comm
-	done
-	local -a level=("$1") next
-	local p c
-	while [ "${#level[@]}" -gt 0 ]; do
-		next=()
-		for c in "${!parent[@]}"; do
-			for p in "${level[@]}"; do
-				if [ "${parent[$c]}" = "$p" ]; then
-					if [ "${name[$c]}" = "$2" ]; then
-						echo "$c"
-						return 0
-					fi
-					next+=("$c")
-				fi
-			done
-		done
-		level=("${next[@]}")
-	done
-	return 1
-}
-
-# wait_child_sleeping PID COMM [TIMEOUT_S] - wait until a descendant of PID
-# named COMM (so: past its execve) sleeps (state S: blocked inside a
-# syscall, not in a ptrace stop); print its pid.
-wait_child_sleeping() {
-	local limit=$(( ${3:-30} * 20 )) i c=
-	for ((i = 0; i < limit; i++)); do
-		[ -n "$c" ] || c=$(descendant_named "$1" "$2") || c=
-		if [ -n "$c" ] && [ "$(proc_state "$c")" = S ]; then
-			echo "$c"
-			return 0
-		fi
-		if ! proc_alive "$1"; then
-			echo "wait_child_sleeping: $1 ended" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	echo "wait_child_sleeping: no sleeping $2 under $1 after ${3:-30} s" >&2
-	return 1
-}
-
-# wait_exit PID [TIMEOUT_S] - wait for a background child of this shell to
-# end and set EXIT_STATUS to its exit status. Call it directly, never in $(...):
-# a subshell cannot wait for this shell's children. After TIMEOUT_S (default
-# 30) PID is killed with SIGKILL and wait_exit fails.
-wait_exit() {
-	local pid=$1 limit=$(( ${2:-30} * 20 )) i
-	EXIT_STATUS=
-	for ((i = 0; i < limit; i++)); do
-		if ! proc_alive "$pid"; then
-			EXIT_STATUS=0
-			wait "$pid" || EXIT_STATUS=$?
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "wait_exit: $pid still running after ${2:-30} s, killing it" >&2
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	return 1
-}
-
-# teardown_bg - SIGKILL what is left of the processes a test started: the
-# pids in BG_PIDS and their children (e.g. a traced program left behind).
+# teardown_bg - SIGKILL what is left of the processes a test started (the
+# pids in BG_PIDS) and of their descendants (e.g. a traced program).
 teardown_bg() {
-	local p c f s rest
-	for p in "${BG_PIDS[@]}"; do
-		for f in /proc/[0-9]*/stat; do
-			s=$(cat "$f" 2>/dev/null) || continue
-			rest=${s##*) }
-			rest=${rest#* }
-			if [ "${rest%% *}" = "$p" ]; then
-				c=${f#/proc/}
-				kill -KILL "${c%/stat}" 2>/dev/null || true
-			fi
-		done
-		if proc_alive "$p"; then
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-		wait "$p" 2>/dev/null || true
-	done
-	BG_PIDS=()
-	return 0
+	kill_bg
 }
