@@ -12,14 +12,38 @@
 /* Rules are tracked in an `unsigned` bitmask. */
 #define MAX_RULES ((int)(sizeof(unsigned) * 8))
 
+unsigned sb_phase_thread_start(const struct sb_transition *rules, int nrules)
+{
+	unsigned armed = 0;
+
+	for (int i = 0; i < nrules && i < MAX_RULES; i++)
+		if (rules[i].nafter == 0)
+			armed |= 1u << i; /* no `after` list: armed from the start */
+	return armed;
+}
+
 void sb_phase_start(struct sb_phase_state *s, const struct sb_transition *rules, int nrules)
 {
 	s->phase = SB_PHASE_INIT;
 	s->rule = -1;
-	s->armed = 0;
+	s->armed = sb_phase_thread_start(rules, nrules);
+}
+
+/* The armed bit of rule i that applies to the calling thread. */
+static bool rule_armed(const struct sb_transition *r, int i, const struct sb_phase_state *s,
+                       const unsigned *thread_armed)
+{
+	unsigned bits = r->scope == SB_SCOPE_THREAD && thread_armed ? *thread_armed : s->armed;
+	return bits & (1u << i);
+}
+
+bool sb_phase_armed(const struct sb_transition *rules, int nrules, const struct sb_phase_state *s,
+                    unsigned thread_armed)
+{
 	for (int i = 0; i < nrules && i < MAX_RULES; i++)
-		if (rules[i].nafter == 0)
-			s->armed |= 1u << i; /* no `after` list: armed from the start */
+		if (rule_armed(&rules[i], i, s, &thread_armed))
+			return true;
+	return false;
 }
 
 /* The fd condition compares the low 32 bits: the kernel reads an fd
@@ -34,16 +58,25 @@ static bool fd_matches(const struct sb_transition *r, const uint64_t args[6])
 int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s, int nr,
                     const uint64_t args[6])
 {
+	return sb_phase_marker_thread(rules, nrules, s, NULL, nr, args);
+}
+
+int sb_phase_marker_thread(const struct sb_transition *rules, int nrules, struct sb_phase_state *s,
+                           unsigned *thread_armed, int nr, const uint64_t args[6])
+{
 	if (nrules > MAX_RULES)
 		nrules = MAX_RULES;
 	if (s->phase != SB_PHASE_INIT)
 		return -1; /* a phase never goes back, and serving has no marker */
 	/* Arm first: a call can be both an `after` call and a marker. */
 	for (int i = 0; i < nrules; i++)
-		if (sb_bit_test(rules[i].after_set, nr))
+		if (sb_bit_test(rules[i].after_set, nr)) {
 			s->armed |= 1u << i;
+			if (thread_armed)
+				*thread_armed |= 1u << i;
+		}
 	for (int i = 0; i < nrules; i++) {
-		if (!(s->armed & (1u << i)) || !sb_bit_test(rules[i].marker_set, nr))
+		if (!rule_armed(&rules[i], i, s, thread_armed) || !sb_bit_test(rules[i].marker_set, nr))
 			continue;
 		if (!fd_matches(&rules[i], args))
 			continue;
@@ -77,6 +110,9 @@ int sb_phase_auto_rules(struct sb_transition *rules)
 		                      NULL);
 		if (r < 0)
 			return r;
+		/* the thread that listened waits for work: workers that slept
+		 * since before listen do not count */
+		rules[i].scope = SB_SCOPE_THREAD;
 	}
 	return n;
 }
@@ -99,5 +135,7 @@ int sb_phase_resolve_auto(int which, int nr, struct sb_transition *out)
 		sb_syscall_name(nr, name, sizeof(name));
 	sb_transition_format(rules[which].after, rules[which].nafter, after, sizeof(after));
 	memset(out, 0, sizeof(*out));
-	return sb_transition_set(out, name, rules[which].fd, after, NULL);
+	int r = sb_transition_set(out, name, rules[which].fd, after, NULL);
+	out->scope = rules[which].scope;
+	return r;
 }

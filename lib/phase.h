@@ -9,7 +9,10 @@
  *    phase at fork; a phase never goes back, not even on execve;
  *  - if the rule has an `after` set, markers count only once some thread of the
  *    process made one of those calls (e.g. listen); this "armed" state is
- *    inherited at fork too;
+ *    inherited at fork too. With `transition_scope = thread` a thread's
+ *    markers count only once that thread made the call, or the thread that
+ *    created it had made it by then: a worker asleep in epoll_wait since
+ *    before listen, interrupted and calling again, is not the transition;
  *  - the first marker call (matching `fd` if set) by any thread starts the
  *    process's transition; the marker call itself belongs to serving;
  *  - the instant is fixed by the settle step (trace.c): other threads run on
@@ -35,6 +38,20 @@ void sb_phase_start(struct sb_phase_state *s, const struct sb_transition *rules,
  * and returns the index of the rule this call is a marker of, or -1. */
 int sb_phase_marker(const struct sb_transition *rules, int nrules, struct sb_phase_state *s, int nr,
                     const uint64_t args[6]);
+
+/* The same, with the calling thread's own armed bits (SB_SCOPE_THREAD
+ * rules test those; NULL: every rule is tested per process). */
+int sb_phase_marker_thread(const struct sb_transition *rules, int nrules, struct sb_phase_state *s,
+                           unsigned *thread_armed, int nr, const uint64_t args[6]);
+
+/* A thread's armed bits when nothing armed it yet: the rules without an
+ * `after` list. */
+unsigned sb_phase_thread_start(const struct sb_transition *rules, int nrules);
+
+/* Whether some rule's markers count in a thread now (lazy tracing stops
+ * only such threads at every entry). */
+bool sb_phase_armed(const struct sb_transition *rules, int nrules, const struct sb_phase_state *s,
+                    unsigned thread_armed);
 
 /* The rules `--phase-marker=auto` tries, in order: a server's first wait for
  * work after listen, and an interactive program's first read of stdin.

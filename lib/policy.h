@@ -62,6 +62,12 @@ struct sb_transition {
 	int nafter; /* 0: markers count from the start */
 	char after[SB_MAX_MARKERS][SB_NAME_LEN];
 	uint8_t after_set[SB_BITMAP_BYTES]; /* markers count only after one of these */
+	/* Whose `after` call arms whose markers (transition_scope): */
+	enum sb_scope {
+		SB_SCOPE_PROCESS = 0, /* any thread's, any thread's (the default) */
+		SB_SCOPE_THREAD = 1,  /* a thread's own, or its creator's before it
+		                         was created (fork included) */
+	} scope;
 };
 
 #define SB_MAX_COMMENTS 32

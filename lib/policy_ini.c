@@ -38,6 +38,7 @@ enum key {
 	K_TRANSITION,
 	K_TRANSITION_FD,
 	K_TRANSITION_AFTER,
+	K_TRANSITION_SCOPE,
 	NKEYS
 };
 
@@ -60,6 +61,7 @@ struct reader {
 	char transition[LINE_MAX_BYTES + 1];
 	char after[LINE_MAX_BYTES + 1];
 	int fd;
+	enum sb_scope scope;
 };
 
 /* Record an error unless one on an earlier line is already recorded. */
@@ -346,6 +348,17 @@ static int set_transition_fd(struct reader *r, const char *v)
 	return 0;
 }
 
+static int set_transition_scope(struct reader *r, const char *v)
+{
+	if (!strcmp(v, "process"))
+		r->scope = SB_SCOPE_PROCESS;
+	else if (!strcmp(v, "thread"))
+		r->scope = SB_SCOPE_THREAD;
+	else
+		return fail(r, r->line, "transition_scope must be process or thread, not '%s'", v);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*set)(struct reader *r, const char *value);
@@ -360,6 +373,7 @@ static const struct {
     [K_TRANSITION] = {"transition", set_transition, false, false},
     [K_TRANSITION_FD] = {"transition_fd", set_transition_fd, false, false},
     [K_TRANSITION_AFTER] = {"transition_after", set_transition_after, false, false},
+    [K_TRANSITION_SCOPE] = {"transition_scope", set_transition_scope, false, false},
 };
 
 static int sandbox_key(struct reader *r, const char *name, const char *value)
@@ -424,6 +438,8 @@ static void finish_transition(struct reader *r)
 		fail(r, r->key_line[K_TRANSITION_FD], "transition_fd requires a transition key");
 	if (!tr && r->key_line[K_TRANSITION_AFTER])
 		fail(r, r->key_line[K_TRANSITION_AFTER], "transition_after requires a transition key");
+	if (r->key_line[K_TRANSITION_SCOPE] && !r->key_line[K_TRANSITION_AFTER])
+		fail(r, r->key_line[K_TRANSITION_SCOPE], "transition_scope requires a transition_after key");
 	if (!tr && serving)
 		fail(r, serving, "serving section needs a transition key in [sandbox]");
 	if (!tr || r->failed)
@@ -431,6 +447,7 @@ static void finish_transition(struct reader *r)
 	/* The lists were checked line by line: this cannot fail. */
 	if (sb_transition_set(&r->p->tr, r->transition, r->fd, r->after, NULL) < 0)
 		fail(r, r->key_line[K_TRANSITION], "bad transition rule");
+	r->p->tr.scope = r->scope;
 	r->p->has_transition = true;
 }
 

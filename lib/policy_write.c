@@ -114,6 +114,8 @@ static void put_sandbox(struct writer *w, const struct sb_policy *p)
 	if (p->tr.nafter > 0)
 		put(w, "transition_after = %s",
 		    sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)));
+	if (p->tr.nafter > 0 && p->tr.scope == SB_SCOPE_THREAD)
+		put(w, "transition_scope = thread");
 }
 
 struct named {

@@ -41,7 +41,7 @@ struct event {
 	int status;
 };
 
-static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, struct sb_proc *creator);
+static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator);
 
 static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
                                  PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
@@ -139,11 +139,13 @@ fail:
 /* In SYSCALL mode a process in init needs every entry stop (once armed, if
  * lazy); anything else (profiling, complain mode after the transition) only
  * seccomp stops. */
-static bool wants_entry_stops(const struct sb_trace *tr, const struct sb_proc *p)
+static bool wants_entry_stops(const struct sb_trace *tr, const struct sb_thread *t)
 {
+	const struct sb_proc *p = t->proc;
+
 	if (tr->o.mode != SB_TRACE_SYSCALL || p->ph.phase != SB_PHASE_INIT)
 		return false;
-	return !tr->o.lazy_until_armed || p->ph.armed;
+	return !tr->o.lazy_until_armed || sb_phase_armed(tr->o.rules, tr->o.nrules, &p->ph, t->armed);
 }
 
 /* What a wait status is (strace's next_event, without the wait). */
@@ -168,7 +170,7 @@ static enum ev_kind classify(int st)
 static int resume(struct sb_trace *tr, struct sb_thread *t)
 {
 	int sig = t->pending_sig;
-	enum __ptrace_request req = wants_entry_stops(tr, t->proc) ? PTRACE_SYSCALL : PTRACE_CONT;
+	enum __ptrace_request req = wants_entry_stops(tr, t) ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	t->pending_sig = 0;
 	t->stopped = false;
@@ -244,19 +246,24 @@ void sb_trace_report(struct sb_trace *tr, struct sb_thread *t, const struct sb_s
 }
 
 /* Lazy init: an `after` call seen through F1's RET_TRACE. From the moment
- * the process is armed every thread must stop at each syscall entry to catch
- * the marker, so the other threads are interrupted and resume under
- * PTRACE_SYSCALL. A marker call a thread makes before its interrupt lands is
- * missed and the transition comes at a later one: late is safe, early would
- * kill (DESIGN.md section 5). */
+ * a process-scope rule is armed every thread must stop at each syscall
+ * entry to catch the marker, so the other threads are interrupted and
+ * resume under PTRACE_SYSCALL; a thread-scope rule arms only this thread
+ * (and those it creates), which stops here anyway. A marker call a thread
+ * makes before its interrupt lands is missed and the transition comes at a
+ * later one: late is safe, early would kill (DESIGN.md section 5). */
 static void on_after(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc)
 {
 	struct sb_proc *p = t->proc;
 	unsigned was = p->ph.armed;
 
 	if (p->ph.phase == SB_PHASE_INIT && p->program_started)
-		sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc->nr, sc->args);
-	if (!was && p->ph.armed)
+		sb_phase_marker_thread(tr->o.rules, tr->o.nrules, &p->ph, &t->armed, sc->nr, sc->args);
+	bool others = false;
+	for (int i = 0; i < tr->o.nrules && i < 32; i++)
+		if ((p->ph.armed & ~was & (1u << i)) && tr->o.rules[i].scope == SB_SCOPE_PROCESS)
+			others = true;
+	if (others)
 		for (struct sb_thread *th = p->threads; th; th = th->next_in_proc)
 			if (th != t && !th->stopped)
 				ptrace(PTRACE_INTERRUPT, th->tid, 0, 0);
@@ -290,7 +297,8 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	if (!sc.native && sees_all)
 		tr->foreign++;
 	bool init = sees_all && sc.native && p->ph.phase == SB_PHASE_INIT && tr->o.nrules;
-	if (init && (p->transition_now || sb_phase_marker(tr->o.rules, tr->o.nrules, &p->ph, sc.nr, sc.args) >= 0)) {
+	if (init && (p->transition_now ||
+	             sb_phase_marker_thread(tr->o.rules, tr->o.nrules, &p->ph, &t->armed, sc.nr, sc.args) >= 0)) {
 		p->transition_now = false;
 		sb_transition_begin(tr, t, &sc);
 		return;
@@ -346,23 +354,31 @@ static void set_child_phase(struct sb_proc *c, const struct sb_proc *parent)
 	}
 }
 
-static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, struct sb_proc *creator)
+/* A new thread joins its creator's process; a new process starts in its
+ * creator's phase. Either way the thread inherits its creator thread's
+ * armed rules (none known for the root). */
+static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator)
 {
 	pid_t tgid = 0, ppid = 0;
+	struct sb_proc *p;
+	struct sb_thread *t;
 
 	sb_procfs_ids(tid, &tgid, &ppid);
-	if (tgid && tgid != tid) {
-		struct sb_proc *p = sb_tree_find_proc(tr, tgid);
-		return p ? sb_tree_add_thread(tr, p, tid) : NULL;
+	if (creator && tgid == creator->proc->pid) {
+		p = creator->proc;
+	} else {
+		p = sb_tree_new_proc(tr, tid, creator ? creator->proc : NULL);
+		if (!p)
+			return NULL;
+		if (creator)
+			set_child_phase(p, creator->proc);
+		if (tr->o.ops && tr->o.ops->new_proc)
+			tr->o.ops->new_proc(tr->o.ctx, p, creator ? creator->proc : NULL);
 	}
-	struct sb_proc *c = sb_tree_new_proc(tr, tid, creator);
-	if (!c)
+	if (!(t = sb_tree_add_thread(tr, p, tid)))
 		return NULL;
-	if (creator)
-		set_child_phase(c, creator);
-	if (tr->o.ops && tr->o.ops->new_proc)
-		tr->o.ops->new_proc(tr->o.ctx, c, creator);
-	return sb_tree_add_thread(tr, c, tid);
+	t->armed = creator ? creator->armed : sb_phase_thread_start(tr->o.rules, tr->o.nrules);
+	return t;
 }
 
 /* The creator is the thread that reports the event (with CLONE_PARENT the
@@ -376,7 +392,7 @@ void sb_trace_clone_event(struct sb_trace *tr, struct sb_thread *t)
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0 || !msg || sb_tree_find(tr, (pid_t)msg))
 		return;
-	if (!new_task(tr, (pid_t)msg, t->proc)) {
+	if (!new_task(tr, (pid_t)msg, t)) {
 		tr->fatal = -ENOMEM;
 		return;
 	}
@@ -468,18 +484,16 @@ static void on_lazy(struct sb_trace *tr, struct sb_thread *t, const struct event
 		sb_tree_end_proc(tr, p);
 }
 
-/* The record of a task's first stop. A new thread joins its process; a new
- * process whose creator has not reported the fork yet is parked until it
- * does (its first stop stays uncollected: it runs no code meanwhile). */
+/* The record of a task's first stop. A new task whose creator has not
+ * reported the clone yet is parked until it does (its first stop stays
+ * uncollected: it runs no code meanwhile), so that its process, phase and
+ * armed rules come from that creator and never from a guess. */
 static struct sb_thread *record_of(struct sb_trace *tr, const struct event *ev)
 {
 	struct sb_thread *t = sb_tree_find(tr, ev->tid);
-	pid_t tgid = 0, ppid = 0;
 
 	if (t)
 		return t;
-	if (sb_procfs_ids(ev->tid, &tgid, &ppid) == 0 && tgid && tgid != ev->tid && sb_tree_find_proc(tr, tgid))
-		return new_task(tr, ev->tid, NULL);
 	if (sb_evq_push(&tr->parked, ev->tid, ev->status) < 0)
 		tr->fatal = -ENOMEM;
 	return NULL;

@@ -54,6 +54,8 @@ struct sb_thread {
 	bool entry_stops;          /* last resumed with PTRACE_SYSCALL: it stops
 	                              before it runs user code again */
 	bool lazy;                 /* detaching: leaves at its next stop */
+	unsigned armed;            /* rules armed by this thread or its creator
+	                              (phase.h, SB_SCOPE_THREAD) */
 	int stop_status;           /* a stop collected early, for the main loop */
 	bool held;                 /* at a marker's entry stop, waiting for the transition */
 	struct sb_syscall held_sc; /* the marker call a held thread stopped at */

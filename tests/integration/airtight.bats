@@ -14,18 +14,21 @@ bats_require_minimum_version 1.5.0
 load run_helpers
 
 # learn_mode NAME MODE [PROFILE-OPTIONS...] [-- EXTRA-ARGS...]: learn
-# NAME.ini from `escape MODE`. A failure is kept in NAME.ini.fail.
+# NAME.ini from `escape MODE` (--phase-marker=accept unless the options
+# name one). A failure is kept in NAME.ini.fail.
 learn_mode() {
-	local name=$1 mode=$2 opts=() st=0
+	local name=$1 mode=$2 opts=(--phase-marker=accept) st=0
 	shift 2
+	[[ ${1:-} == --phase-marker=* ]] && opts=()
 	while (($#)) && [[ $1 != -- ]]; do
 		opts+=("$1")
 		shift
 	done
 	[[ ${1:-} == -- ]] && shift
-	timeout -k 5 60 "$PROFILE" -q --phase-marker=accept "${opts[@]}" -o "$POL/$name.ini" -- \
+	timeout -k 5 60 "$PROFILE" "${opts[@]}" -o "$POL/$name.ini" -- \
 		"$FIX/escape" "$mode" x "$@" >"$POL/$name.out" 2>"$POL/$name.err" </dev/null || st=$?
-	if [[ $st -ne 0 && ! ($mode == mtexit && $st -eq 3) ]] || [[ ! -s $POL/$name.ini ]]; then
+	if [[ $st -ne 0 && ! ($mode == mtexit && $st -eq 3) ]] || [[ ! -s $POL/$name.ini ]] ||
+		! grep -q '^sandbox-profile: wrote' "$POL/$name.err"; then
 		{
 			echo "learning $name: exit $st"
 			cat "$POL/$name.err"
@@ -47,6 +50,7 @@ setup_file() {
 		learn_mode "$m" "$m"
 	done
 	learn_mode straddle straddle --settle-timeout=20
+	learn_mode workers workers --phase-marker=auto
 	mkfifo "$POL/fifo"
 	(sleep 0.5 && echo go >"$POL/fifo") &
 	learn_mode reuse reuse -- "$POL/fifo"
@@ -242,4 +246,21 @@ refute_escape() {
 		echo "forged line: $ERR" >&2
 		return 1
 	fi
+}
+
+@test "marker thread: workers asleep in epoll_wait since before listen do not make the transition" {
+	need workers
+	local pid
+	pid=$(sed -n 's/^sandbox-profile: transition: epoll_wait by pid \([0-9]*\) tid \([0-9]*\) .*/\1 \2/p' "$POL/workers.err")
+	[[ -n $pid && ${pid% *} == "${pid#* }" ]] # learned at main's own epoll_wait
+	grep -qx 'transition_scope = thread' "$POL/workers.ini"
+	esc -v -- workers workers
+	[[ $status -eq 0 ]]
+	[[ $ERR =~ pid\ ([0-9]+)\ .*serving\ from\ epoll_wait\ by\ tid\ ([0-9]+) ]]
+	[[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]]
+	# main's init calls after listen were learned as init: uname is not
+	# in [serving], so the probe is killed
+	esc -- workers workers probe
+	refute_escape
+	[[ $status -eq 159 ]]
 }

@@ -156,9 +156,41 @@ static void test_resolve_auto(void **state)
 	assert_int_equal(sb_phase_resolve_auto(-1, SYS_accept, &r), -EINVAL);
 }
 
+/* transition_scope = thread: a thread's markers count once it, or the
+ * thread that created it by then, made an `after` call (memcached's
+ * workers wait in epoll_wait from before main's listen). */
+static void test_scope_thread(void **state)
+{
+	struct sb_transition r;
+	struct sb_phase_state s;
+	unsigned main_t, worker;
+
+	set_rule(&r, "epoll_wait", -1, "listen");
+	r.scope = SB_SCOPE_THREAD;
+	sb_phase_start(&s, &r, 1);
+	main_t = worker = sb_phase_thread_start(&r, 1);
+	assert_int_equal(worker, 0);
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &main_t, SYS_listen, fd3), -1);
+	assert_true(sb_phase_armed(&r, 1, &s, main_t));
+	assert_false(sb_phase_armed(&r, 1, &s, worker));
+	/* the worker's next wait is not the transition, main's is */
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &worker, SYS_epoll_wait, fd3), -1);
+	unsigned created_by_main = main_t; /* a thread main creates after listen */
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &created_by_main, SYS_epoll_pwait, fd3), 0);
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &main_t, SYS_epoll_wait, fd3), 0);
+
+	/* process scope (the default, and NULL thread bits): any thread */
+	r.scope = SB_SCOPE_PROCESS;
+	sb_phase_start(&s, &r, 1);
+	main_t = worker = 0;
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &main_t, SYS_listen, fd3), -1);
+	assert_int_equal(sb_phase_marker_thread(&r, 1, &s, &worker, SYS_epoll_wait, fd3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scope_thread),
 		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_marker_family),
 		cmocka_unit_test(test_marker_fd),

@@ -422,6 +422,34 @@ static void test_round_trip(void **state)
 	free(p);
 }
 
+/* transition_scope: read, written back only where it says something (an
+ * `after` list), equal only with the same scope, refused when unknown or
+ * without transition_after. */
+static void test_transition_scope(void **state)
+{
+	const char *t = HEAD "transition = epoll_wait\ntransition_after = listen\ntransition_scope = thread\n";
+	struct sb_policy *p = expect_ok(t), *q;
+	int r;
+
+	assert_int_equal(p->tr.scope, SB_SCOPE_THREAD);
+	char *text = write_to_string(p, &r);
+	assert_non_null(strstr(text, "transition_scope = thread\n"));
+	q = expect_ok(text);
+	assert_true(sb_policy_equal(p, q));
+	q->tr.scope = SB_SCOPE_PROCESS;
+	assert_false(sb_policy_equal(p, q));
+	free(text);
+	free(q);
+	free(p);
+	p = expect_ok(HEAD "transition = epoll_wait\ntransition_after = listen\n");
+	assert_int_equal(p->tr.scope, SB_SCOPE_PROCESS);
+	free(p);
+	expect_error(HEAD "transition = epoll_wait\ntransition_after = listen\ntransition_scope = task\n", 7,
+		     "transition_scope must be process or thread, not 'task'");
+	expect_error(HEAD "transition = epoll_wait\ntransition_scope = thread\n", 6,
+		     "transition_scope requires a transition_after key");
+}
+
 /* A written file reads back and rewrites to the same bytes. */
 static void test_rewrite_stable(void **state)
 {
@@ -592,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_write_text),
 		cmocka_unit_test(test_write_two_phase_text),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_transition_scope),
 		cmocka_unit_test(test_rewrite_stable),
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_write_refuses),
