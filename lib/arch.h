@@ -10,7 +10,7 @@
 
 typedef struct user_regs_struct sb_regs;
 
-/* get_regs.c / set_regs.c: 0 or -errno. */
+/* regs.c: 0 or -errno. */
 int sb_arch_get_regs(pid_t tid, sb_regs *r);
 int sb_arch_set_regs(pid_t tid, const sb_regs *r);
 
@@ -23,7 +23,7 @@ void sb_arch_set_syscall(sb_regs *r, long nr, const uint64_t args[6]);
  * the bytes before the instruction pointer are not a syscall instruction. */
 int sb_arch_rewind(pid_t tid, sb_regs *saved);
 
-/* retval.c: the return value at a syscall-exit stop. */
+/* regs.c: the return value at a syscall-exit stop, and the stack pointer. */
 long sb_arch_retval(const sb_regs *r);
 uint64_t sb_arch_stack_pointer(const sb_regs *r);
 

@@ -37,10 +37,10 @@ const char *const sb_base_set[] = {
 };
 
 /* The tracer reads the filter that complained with PTRACE_GETEVENTMSG. */
-#define SB_TRACE_PROFILE 0
-#define SB_TRACE_F1      1
-#define SB_TRACE_F2      2
-/* SB_TRACE_AFTER (filter.h): an `after` call of a lazy F1. */
+#define SB_RET_DATA_PROFILE 0
+#define SB_RET_DATA_F1      1
+#define SB_RET_DATA_F2      2
+/* SB_RET_DATA_AFTER (filter.h): an `after` call of a lazy F1. */
 
 /* Largest errno the kernel passes back from SECCOMP_RET_ERRNO (MAX_ERRNO). */
 #define SB_ERRNO_MAX 4095
@@ -266,7 +266,7 @@ uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_ki
                                     int nr, const uint64_t args[6])
 {
 	if (kind == SB_FILTER_PROFILE)
-		return SCMP_ACT_TRACE(SB_TRACE_PROFILE);
+		return SCMP_ACT_TRACE(SB_RET_DATA_PROFILE);
 	const struct traced_rule *r = traced_rule(p, kind, mode, nr);
 	struct sb_action a;
 
@@ -275,13 +275,13 @@ uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_ki
 		return SCMP_ACT_ERRNO(ENOSYS);
 	if (r && r->kind == TR_DENY_FLAG && (args[r->arg] & r->flag)) {
 		a = deny_action(p);
-		return to_scmp(&a, SB_MODE_ENFORCE, SB_TRACE_F1);
+		return to_scmp(&a, SB_MODE_ENFORCE, SB_RET_DATA_F1);
 	}
 	if (kind == SB_FILTER_F1 && mode == SB_MODE_ENFORCE && sb_bit_test(p->tr.after_set, nr) &&
 	    sb_filter_lazy(p))
-		return SCMP_ACT_TRACE(SB_TRACE_AFTER);
+		return SCMP_ACT_TRACE(SB_RET_DATA_AFTER);
 	a = sb_filter_action(p, kind, nr);
-	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_TRACE_F1 : SB_TRACE_F2);
+	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_RET_DATA_F1 : SB_RET_DATA_F2);
 }
 
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, int nr)
@@ -294,8 +294,8 @@ uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind ki
 static uint32_t default_scmp(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
 {
 	if (kind == SB_FILTER_PROFILE)
-		return SCMP_ACT_TRACE(SB_TRACE_PROFILE);
-	return to_scmp(&p->def, mode, kind == SB_FILTER_F1 ? SB_TRACE_F1 : SB_TRACE_F2);
+		return SCMP_ACT_TRACE(SB_RET_DATA_PROFILE);
+	return to_scmp(&p->def, mode, kind == SB_FILTER_F1 ? SB_RET_DATA_F1 : SB_RET_DATA_F2);
 }
 
 static bool action_valid(const struct sb_action *a)

@@ -11,7 +11,7 @@
  * serving's answers (kill > errno > log > allow), or it would overrule F2
  * after the transition; init is then looser than written, never serving.
  * In enforce mode F1 answers SECCOMP_RET_TRACE only where F2 kills or fails
- * the call (SB_TRACE_AFTER below): a RET_TRACE that F2 does not outrank turns
+ * the call (SB_RET_DATA_AFTER below): a RET_TRACE that F2 does not outrank turns
  * the syscall into ENOSYS for ever once the tracer detaches (DESIGN.md 6).
  * F1 of a traced run (a transition, or complain mode) also denies clone with
  * CLONE_UNTRACED and answers clone3 with ENOSYS, so that every child is seen
@@ -75,7 +75,7 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
  * F1 (enforce mode) answers SECCOMP_RET_TRACE with this data for them, so
  * the tracer can let the process run with PTRACE_CONT until it is armed
  * instead of stopping at every syscall. True if the policy allows it. */
-#define SB_TRACE_AFTER 3
+#define SB_RET_DATA_AFTER 3
 bool sb_filter_lazy(const struct sb_policy *p);
 
 /* The libseccomp action (SCMP_ACT_*) the filter built by sb_filter_build for

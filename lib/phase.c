@@ -112,7 +112,8 @@ int sb_phase_auto_rules(struct sb_transition *rules)
 			return r;
 		/* the thread that listened waits for work: workers that slept
 		 * since before listen do not count */
-		rules[i].scope = SB_SCOPE_THREAD;
+		if (rules[i].nafter)
+			rules[i].scope = SB_SCOPE_THREAD;
 	}
 	return n;
 }

@@ -285,7 +285,7 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 		sb_trace_resume(tr, t);
 		return;
 	}
-	if (sc.seccomp_stop && tr->o.lazy_until_armed && sc.ret_data == SB_TRACE_AFTER) {
+	if (sc.seccomp_stop && tr->o.lazy_until_armed && sc.ret_data == SB_RET_DATA_AFTER) {
 		on_after(tr, t, &sc);
 		return;
 	}

@@ -131,7 +131,7 @@ struct sb_trace_opts {
 	/* Processes in serving are never traced: a process born in serving (forked
 	 * after its parent's transition) is detached at its first stop. */
 	bool detach_serving;
-	/* F1 answers RET_TRACE (SB_TRACE_AFTER) for the rule's `after` calls
+	/* F1 answers RET_TRACE (SB_RET_DATA_AFTER) for the rule's `after` calls
 	 * (filter.h, sb_filter_lazy): a process runs with PTRACE_CONT until one
 	 * of them arms it, then stops at every syscall entry. */
 	bool lazy_until_armed;

@@ -36,7 +36,8 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen)
 	}
 	/* a thread's markers count once it (or its creator) made an `after`
 	 * call: workers asleep since before it are not the transition */
-	pr->rules[0].scope = SB_SCOPE_THREAD;
+	if (pr->rules[0].nafter)
+		pr->rules[0].scope = SB_SCOPE_THREAD;
 	pr->nrules = 1;
 	pr->policy->has_transition = true;
 	pr->policy->tr = pr->rules[0];

@@ -124,7 +124,7 @@ static void test_f1_table(void **state)
 		{"getgid", KILLP},         /* unlisted: default */
 		{"socket", KILLP},         {"accept", ALLOW}, /* marker family */
 		{"accept4", ALLOW},
-		{"listen", SCMP_ACT_TRACE(SB_TRACE_AFTER)}, /* after, killed by F2: lazy */
+		{"listen", SCMP_ACT_TRACE(SB_RET_DATA_AFTER)}, /* after, killed by F2: lazy */
 		{"seccomp", ALLOW},        /* injection of F2 */
 		{"execve", ALLOW},         /* the launcher's exec */
 		{"execveat", KILLP},       {"restart_syscall", ALLOW},
@@ -159,14 +159,14 @@ static void test_f1_table_errno_default(void **state)
 static void test_lazy_only_when_f2_outranks_trace(void **state)
 {
 	struct sb_policy *p = policy(KILL, true);
-	const struct row lazy[] = {{"listen", SCMP_ACT_TRACE(SB_TRACE_AFTER)}, {NULL, 0}};
+	const struct row lazy[] = {{"listen", SCMP_ACT_TRACE(SB_RET_DATA_AFTER)}, {NULL, 0}};
 	const struct row eager[] = {{"listen", ALLOW}, {NULL, 0}};
 
 	assert_true(sb_filter_lazy(p));
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, lazy);
 	/* complain mode never is lazy: it reports through its own RET_TRACE */
 	assert_int_not_equal(sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_COMPLAIN, nr("listen")),
-			     SCMP_ACT_TRACE(SB_TRACE_AFTER));
+			     SCMP_ACT_TRACE(SB_RET_DATA_AFTER));
 	set_act(p, SB_PHASE_SERVING, "listen", SB_ACT_ALLOW, 0);
 	assert_false(sb_filter_lazy(p));
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, eager);
