@@ -118,15 +118,30 @@ int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct s
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
 
+/* The most a policy file may hold; reading stops there (a policy of every
+ * syscall in both phases is under 64 KiB). */
+#define SB_POLICY_MAX_BYTES (1 << 20)
+
 /* policy_ini.c: read with inih. Every problem is reported as file:line in
- * err; returns 0, -EINVAL (bad content), or -errno (cannot open). */
+ * err; returns 0, -EINVAL (bad content, or not a regular file: a fifo or a
+ * device is refused without blocking, line 0), -ENOMEM, or -errno (cannot
+ * open, read error). */
 int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err);
 /* Same, from a string (tests); `name` is used as the file name in errors. */
 int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out, struct sb_error *err);
+/* Same, from an open stream (read up to SB_POLICY_MAX_BYTES and one line). */
+int sb_policy_read_stream(FILE *f, const char *name, struct sb_policy **out, struct sb_error *err);
 
 /* Write atomically: a temp file in the same directory, fsync, rename.
- * On any error the previous file is untouched. Returns 0 or -errno. */
+ * On any error the previous file is untouched. Returns 0 or -errno, among
+ * them those of sb_policy_write_target. */
 int sb_policy_write(const struct sb_policy *p, const char *path);
+/* May sb_policy_write replace path? 0 for a regular file or a missing
+ * path; -EISDIR for a directory; -EEXIST for anything else that exists (a
+ * fifo, socket, device or symbolic link: rename would replace it with a
+ * file); another -errno if it cannot be looked at (EACCES, ENOTDIR). It
+ * does not check the directory: sb_policy_write reports that itself. */
+int sb_policy_write_target(const char *path);
 /* Write to an open stream (no atomicity). Returns 0 or -errno: -EINVAL for
  * a policy the reader would refuse (empty or unwritable program, default
  * allow, other arch or version, a capability libcap cannot name),

@@ -8,6 +8,8 @@
  * same directory as the target, is flushed and fsync()ed, then rename()d
  * over the target (and the directory is synced). On any error the temporary
  * file is removed and an existing file at the target is left untouched.
+ * It replaces only a regular file: rename() would put a file in the place
+ * of a fifo, a device, a socket or a symbolic link without a word.
  */
 #include "policy.h"
 
@@ -228,12 +230,25 @@ static void sync_dir(const char *path)
 	}
 }
 
+int sb_policy_write_target(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
 int sb_policy_write(const struct sb_policy *p, const char *path)
 {
 	char tmp[PATH_MAX];
 	int fd, r;
 
-	r = temp_name(path, tmp, sizeof(tmp));
+	r = sb_policy_write_target(path);
+	if (r == 0)
+		r = temp_name(path, tmp, sizeof(tmp));
 	if (r < 0)
 		return r;
 	fd = mkostemp(tmp, O_CLOEXEC);
