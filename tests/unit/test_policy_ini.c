@@ -646,6 +646,45 @@ static void test_write_atomic(void **state)
 	free(p);
 }
 
+/* sb_policy_write replaces a regular file only: rename() would put a file
+ * in the place of a fifo or a symbolic link, and nothing is left behind. */
+static void test_write_target(void **state)
+{
+	struct sb_policy *p = full_policy();
+	char dir[] = "/tmp/test_policy_ini.XXXXXX";
+	char fifo[64], link[64], sub[64], file[64];
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+	snprintf(link, sizeof(link), "%s/link.ini", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(file, sizeof(file), "%s/p.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink("p.ini", link), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	assert_int_equal(sb_policy_write(p, fifo), -EEXIST);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(sb_policy_write(p, link), -EEXIST);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(sb_policy_write(p, sub), -EISDIR);
+	assert_int_equal(count_entries(dir), 3);           /* no temporary file left */
+	assert_int_equal(sb_policy_write_target(file), 0); /* missing */
+	assert_int_equal(sb_policy_write(p, file), 0);
+	assert_int_equal(sb_policy_write_target(file), 0); /* regular */
+	assert_int_equal(sb_policy_write(p, file), 0);
+
+	unlink(fifo);
+	unlink(link);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+	free(p);
+}
+
 /* The writer refuses what the reader would refuse. */
 static void test_write_refuses(void **state)
 {
@@ -739,6 +778,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_rewrite_stable),
 	    cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_write_target),
 	    cmocka_unit_test(test_write_refuses),
 	    cmocka_unit_test(test_write_long_comment),
 	    cmocka_unit_test(test_comment_limit),
