@@ -145,8 +145,10 @@ int sb_policy_write_target(const char *path);
 /* Write to an open stream (no atomicity). Returns 0 or -errno: -EINVAL for
  * a policy the reader would refuse (empty or unwritable program, default
  * allow, other arch or version, a capability libcap cannot name),
- * -ENAMETOOLONG for a line over the format's 198 bytes (a long program or
- * transition list; comments are cut to fit instead). */
+ * -ENAMETOOLONG for a [sandbox] line over the format's 198 bytes even in
+ * its compact "key=a,b" form. Comments over 197 bytes are cut to fit and
+ * their control characters other than tab become spaces: neither happens to
+ * a policy the reader made, which this gives back exactly. */
 int sb_policy_write_stream(const struct sb_policy *p, FILE *f);
 
 #endif

@@ -343,10 +343,29 @@ static int set_version(struct reader *r, const char *v)
 	return 0;
 }
 
+/* The line the writer would write for a [sandbox] key must fit, or
+ * write-then-read would not give this policy back. */
+static int check_writable(struct reader *r, const char *key, const char *canon, bool list)
+{
+	char line[LINE_MAX_BYTES + 1];
+
+	if (sb_ini_sandbox_line(line, key, canon, list) < 0)
+		return fail(r, r->line,
+		            "%s cannot be written back: the writer's line, even as '%s=%s', is over %d bytes",
+		            key, key, list ? "a,b" : "...", LINE_MAX_BYTES);
+	return 0;
+}
+
 static int set_program(struct reader *r, const char *v)
 {
+	const char *why = sb_ini_value_problem(v);
+
+	/* Only "program=;x" reaches here with a problem: inih trims the
+	 * value and cuts it at " ;". */
+	if (why != NULL)
+		return fail(r, r->line, "program '%s' cannot be written back: %s", v, why);
 	snprintf(r->p->program, sizeof(r->p->program), "%s", v);
-	return 0;
+	return check_writable(r, "program", r->p->program, false);
 }
 
 static int set_arch(struct reader *r, const char *v)
@@ -372,16 +391,22 @@ static int set_caps(struct reader *r, const char *v)
 {
 	char bad[LINE_MAX_BYTES + 1] = "";
 
+	char canon[64 * (SB_NAME_LEN + 2) + 1];
+
 	/* sb_caps_parse refuses numbers and leaves p->caps alone on error. */
 	if (sb_caps_parse(v, &r->p->caps, bad, sizeof(bad)) < 0)
 		return fail(r, r->line, "unknown capability '%s'", bad);
-	return 0;
+	/* The writer spells each in full (cap_ prefix): that may not fit. */
+	if (sb_caps_format(r->p->caps, canon, sizeof(canon)) == NULL)
+		return fail(r, r->line, "capability without a libcap name");
+	return check_writable(r, "capabilities", canon, true);
 }
 
 /* Check a transition list now, so its error has the right line; it is
  * applied once the whole file is read (keys may come in any order). */
 static int check_names(struct reader *r, const char *key, const char *v, char *store)
 {
+	char canon[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
 	struct sb_transition scratch;
 	const char *bad = "";
 	int e = sb_transition_set(&scratch, v, -1, NULL, &bad);
@@ -393,7 +418,8 @@ static int check_names(struct reader *r, const char *key, const char *v, char *s
 	if (e < 0)
 		return fail(r, r->line, "empty name in %s", key);
 	snprintf(store, LINE_MAX_BYTES + 1, "%s", v);
-	return 0;
+	return check_writable(
+	    r, key, sb_transition_format(scratch.markers, scratch.nmarkers, canon, sizeof(canon)), true);
 }
 
 static int set_transition(struct reader *r, const char *v)

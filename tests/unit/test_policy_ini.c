@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "policy.h"
 
 /* Lines 1-4 of most test policies. */
@@ -729,6 +730,144 @@ static void test_write_long_comment(void **state)
 	free(q);
 }
 
+/* ---- write(read(text)) reads back to the same policy ---- */
+
+/* Read text, write it, read that: the two policies must be equal. Returns
+ * the written text (free it). */
+static char *expect_round_trip(const char *text)
+{
+	struct sb_policy *p = expect_ok(text), *q;
+	int r;
+	char *out = write_to_string(p, &r);
+
+	if (r != 0)
+		fail_msg("the writer refused what the reader took (%d):\n%s", r, text);
+	q = expect_ok(out);
+	if (!sb_policy_equal(p, q))
+		fail_msg("round trip changed the policy:\n%s\n---\n%s", text, out);
+	free(p);
+	free(q);
+	return out;
+}
+
+/* Tabs in comments are kept; other control bytes are refused on reading,
+ * since the writer could not give them back (it made them spaces). */
+static void test_round_trip_comment_bytes(void **state)
+{
+	char *out = expect_round_trip("; a\tb\t c\n" HEAD);
+
+	assert_non_null(strstr(out, "; a\tb\t c\n"));
+	free(out);
+	free(expect_round_trip("; caf\xc3\xa9 \xff\n" HEAD));
+	expect_error("; a\x01"
+	             "b\n" HEAD,
+	             1, "control character 0x01 in line (only tab is allowed)");
+	expect_error(HEAD "; a\x1b[31m\n", 5, "control character 0x1b");
+	expect_error(HEAD "; a\x7f\n", 5, "control character 0x7f");
+	expect_error(HEAD "; a\rb\n", 5, "control character 0x0d");
+	expect_error(HEAD "program = a\x0b"
+	                  "b\n",
+	             5, "control character 0x0b");
+}
+
+/* The longest comment a line holds (";" and 197 bytes) comes back whole. */
+static void test_round_trip_long_comment(void **state)
+{
+	char text[512], c[198];
+	struct sb_policy *p;
+	char *out;
+
+	memset(c, 'c', 197);
+	c[197] = '\0';
+	snprintf(text, sizeof(text), ";%s\n" HEAD, c);
+	p = expect_ok(text);
+	assert_int_equal(strlen(p->comments[0]), 197);
+	free(p);
+	out = expect_round_trip(text);
+	free(out);
+	/* 196 bytes fit the usual "; " form */
+	snprintf(text, sizeof(text), "; %s\n" HEAD, c + 1);
+	out = expect_round_trip(text);
+	assert_non_null(strstr(out, "; ccc"));
+	free(out);
+	/* a 197-byte comment of multi-byte characters is not cut either */
+	memset(c, '\x80', 196);
+	c[0] = '\xe2';
+	snprintf(text, sizeof(text), ";%s\n" HEAD, c);
+	free(expect_round_trip(text));
+}
+
+static void test_round_trip_program(void **state)
+{
+	char text[512], prog[191];
+
+	free(expect_round_trip("[sandbox]\nversion = 1\nprogram = a\tb;c=d\narch = x86_64\n"));
+	/* "program=" and 190 bytes: the writer's "program = " form is too long */
+	memset(prog, 'p', 190);
+	prog[190] = '\0';
+	snprintf(text, sizeof(text), "[sandbox]\nversion = 1\nprogram=%s\narch = x86_64\n", prog);
+	free(expect_round_trip(text));
+	/* ";x" would come back as an empty value: refused */
+	expect_error("[sandbox]\nversion = 1\nprogram=;x\narch = x86_64\n", 3,
+	             "program ';x' cannot be written back: it starts with ';'");
+}
+
+/* Every list of the first n capabilities, in the shortest spelling the
+ * reader takes: read back equal, or refused as too long to write back. */
+static void test_round_trip_capabilities(void **state)
+{
+	char names[64 * 34], text[1024], *out;
+	int accepted = 0, refused = 0;
+
+	for (int n = 1; n <= 64; n++) {
+		uint64_t caps = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+		size_t used = 0;
+
+		if (sb_caps_format(caps, names, sizeof(names)) == NULL)
+			break; /* past libcap's last capability */
+		/* "cap_chown, cap_kill" -> "chown,kill" */
+		for (char *s = names; *s; s++) {
+			if (strncmp(s, "cap_", 4) == 0)
+				s += 4;
+			names[used++] = *s == ' ' ? ',' : *s;
+			if (*s == ',')
+				s++;
+		}
+		names[used] = '\0';
+		if (strlen("capabilities=") + used > 198)
+			break;
+		snprintf(text, sizeof(text), HEAD "capabilities=%s\n", names);
+		struct sb_policy *p = NULL;
+		struct sb_error err;
+		if (sb_policy_read_string(text, "t.ini", &p, &err) == 0) {
+			free(p);
+			out = expect_round_trip(text);
+			free(out);
+			accepted++;
+		} else {
+			expect_error(text, 5, "capabilities cannot be written back");
+			refused++;
+		}
+	}
+	assert_true(accepted > 0 && refused > 0);
+}
+
+/* A transition list too long for "transition = a, b" is written compact. */
+static void test_round_trip_transition(void **state)
+{
+	static const char *const names[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "recvmmsg"};
+	char list[256] = "", text[1024], *out;
+
+	for (int i = 0; i < SB_MAX_MARKERS; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+		         names[i % 4]);
+	assert_true(strlen("transition=") + strlen(list) <= 198);
+	snprintf(text, sizeof(text), HEAD "transition=%s\ntransition_after=%s\n", list, list);
+	out = expect_round_trip(text);
+	assert_non_null(strstr(out, "\ntransition=epoll_wait,epoll_pwait,"));
+	free(out);
+}
+
 static void test_comment_limit(void **state)
 {
 	char text[4096] = "";
@@ -782,6 +921,11 @@ int main(void)
 	    cmocka_unit_test(test_write_refuses),
 	    cmocka_unit_test(test_write_long_comment),
 	    cmocka_unit_test(test_comment_limit),
+	    cmocka_unit_test(test_round_trip_comment_bytes),
+	    cmocka_unit_test(test_round_trip_long_comment),
+	    cmocka_unit_test(test_round_trip_program),
+	    cmocka_unit_test(test_round_trip_capabilities),
+	    cmocka_unit_test(test_round_trip_transition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
