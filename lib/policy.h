@@ -118,6 +118,15 @@ int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct s
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
 
+/* Why the filters answer allow for native syscall nr in phase ph whatever
+ * the policy lists, or NULL if they follow the policy. The mechanism needs
+ * these (sandbox-policy(5), FILTERS): the base set (sb_base_set) in every
+ * phase; execve in [init]; and in [init] of a two-phase policy, seccomp,
+ * the markers and the transition_after calls. The reader refuses any other
+ * action for them, so a policy never says what is not enforced; the filter
+ * builder (filter.c: f1_mechanism, sb_filter_action) follows the same set. */
+const char *sb_policy_forced_allow(const struct sb_policy *p, enum sb_phase ph, int nr);
+
 /* The most a policy file may hold; reading stops there (a policy of every
  * syscall in both phases is under 64 KiB). */
 #define SB_POLICY_MAX_BYTES (1 << 20)
@@ -144,7 +153,8 @@ int sb_policy_write(const struct sb_policy *p, const char *path);
 int sb_policy_write_target(const char *path);
 /* Write to an open stream (no atomicity). Returns 0 or -errno: -EINVAL for
  * a policy the reader would refuse (empty or unwritable program, default
- * allow, other arch or version, a capability libcap cannot name),
+ * allow, other arch or version, a capability libcap cannot name, an action
+ * other than allow where sb_policy_forced_allow says the filters allow),
  * -ENAMETOOLONG for a [sandbox] line over the format's 198 bytes even in
  * its compact "key=a,b" form. Comments over 197 bytes are cut to fit and
  * their control characters other than tab become spaces: neither happens to

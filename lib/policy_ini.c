@@ -527,6 +527,27 @@ static void finish_transition(struct reader *r)
 	r->p->has_transition = true;
 }
 
+/* A line the filters would not enforce as written is refused, not changed
+ * behind the reader's back (needs the transition: keys come in any order). */
+static void check_forced(struct reader *r)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int nr = 0; nr < SB_NR_MAX; nr++) {
+			const struct sb_action *a = &r->p->phase[ph][nr].act;
+			char name[SB_NAME_LEN], act[64];
+			const char *why;
+
+			if (a->kind == SB_ACT_NONE || a->kind == SB_ACT_ALLOW)
+				continue;
+			why = sb_policy_forced_allow(r->p, (enum sb_phase)ph, nr);
+			if (why != NULL)
+				fail(r, r->sys_line[ph][nr], "'%s = %s' is refused: %s",
+				     sb_syscall_name(nr, name, sizeof(name)),
+				     sb_action_format(a, act, sizeof(act)), why);
+		}
+	}
+}
+
 /* Checks that need the whole file; the error on the earliest line wins. */
 static void finish(struct reader *r)
 {
@@ -540,6 +561,8 @@ static void finish(struct reader *r)
 		if (sandbox_keys[k].required && r->key_line[k] == 0)
 			fail(r, sb, "missing key '%s' in [sandbox]", sandbox_keys[k].name);
 	finish_transition(r);
+	if (!r->failed)
+		check_forced(r);
 }
 
 static void error_init(struct sb_error *err, const char *name)

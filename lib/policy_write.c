@@ -72,11 +72,24 @@ const char *sb_ini_value_problem(const char *v)
 	return NULL;
 }
 
+/* An action other than allow where the filters force allow: refused. */
+static bool forced_listed(const struct sb_policy *p)
+{
+	for (int ph = 0; ph < (p->has_transition ? SB_NPHASES : 1); ph++)
+		for (int nr = 0; nr < SB_NR_MAX; nr++) {
+			enum sb_act_kind k = p->phase[ph][nr].act.kind;
+			if (k != SB_ACT_NONE && k != SB_ACT_ALLOW &&
+			    sb_policy_forced_allow(p, (enum sb_phase)ph, nr) != NULL)
+				return true;
+		}
+	return false;
+}
+
 static bool policy_writable(const struct sb_policy *p)
 {
 	return p->version == SB_POLICY_VERSION && strcmp(p->arch, "x86_64") == 0 &&
 	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE &&
-	       sb_ini_value_problem(p->program) == NULL;
+	       sb_ini_value_problem(p->program) == NULL && !forced_listed(p);
 }
 
 /* A comment's text after ";": the reader trims white space at both ends and

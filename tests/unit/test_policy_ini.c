@@ -367,6 +367,46 @@ static void test_read_not_regular(void **state)
 	rmdir(dir);
 }
 
+/* Lines the filters would override to allow are refused, not changed. */
+static void test_forced_allow(void **state)
+{
+	const char *tr = "transition = accept\ntransition_after = listen\n";
+	char text[512];
+
+	/* the base set, in every phase */
+	expect_error(HEAD "[init]\nexit_group = kill\n", 6,
+	             "'exit_group = kill' is refused: the base set (restart_syscall, rt_sigreturn, exit, "
+	             "exit_group) is always allowed in every phase");
+	expect_error(HEAD "[init]\nrt_sigreturn = log\n", 6, "'rt_sigreturn = log' is refused");
+	expect_error(HEAD "[init]\nexit = errno EPERM\n", 6, "'exit = errno EPERM' is refused");
+	snprintf(text, sizeof(text), HEAD "%s[serving]\nrestart_syscall = kill\n", tr);
+	expect_error(text, 8, "'restart_syscall = kill' is refused: the base set");
+	/* execve in [init], even single-phase */
+	expect_error(HEAD "[init]\nread = allow\nexecve = errno EPERM\n", 7,
+	             "'execve = errno EPERM' is refused: execve is always allowed in [init]: the "
+	             "launcher's own execve runs under F1");
+	/* two-phase: seccomp, the markers (accept4 is in the family) and after */
+	snprintf(text, sizeof(text), HEAD "%s[init]\nseccomp = kill\n", tr);
+	expect_error(
+	    text, 8,
+	    "'seccomp = kill' is refused: seccomp is always allowed in [init] of a two-phase policy");
+	snprintf(text, sizeof(text), HEAD "%s[init]\naccept4 = errno EAGAIN\n", tr);
+	expect_error(text, 8, "'accept4 = errno EAGAIN' is refused: a transition marker is always allowed");
+	snprintf(text, sizeof(text), HEAD "%s[init]\nlisten = kill\n", tr);
+	expect_error(text, 8, "'listen = kill' is refused: a transition_after call is always allowed");
+	/* keys may come in any order: the rule after the line is found too */
+	snprintf(text, sizeof(text), "[init]\nlisten = kill\n" HEAD "%s", tr);
+	expect_error(text, 2, "'listen = kill' is refused");
+
+	/* what the filters do enforce is accepted */
+	free(expect_ok(HEAD "[init]\nexit_group = allow\nseccomp = kill\nlisten = kill\n"));
+	snprintf(text, sizeof(text),
+	         HEAD "%s[init]\nexecve = allow\nseccomp = allow\n[serving]\nexecve = kill\nseccomp = "
+	              "kill\naccept4 = errno EPERM\nlisten = kill\n",
+	         tr);
+	free(expect_ok(text));
+}
+
 /* The error on the earliest line is reported, and parsing stops there. */
 static void test_first_error_wins(void **state)
 {
@@ -708,6 +748,13 @@ static void test_write_refuses(void **state)
 	snprintf(p->program, sizeof(p->program), "ok");
 	p->caps = UINT64_C(1) << 63; /* libcap has no name for it */
 	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->caps = 0;
+	/* a line the filters would not enforce (the reader refuses it) */
+	p->phase[SB_PHASE_INIT][SYS_seccomp].act = (struct sb_action){SB_ACT_KILL, 0};
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->has_transition = false; /* single phase: seccomp is the policy's */
+	memset(p->phase[SB_PHASE_SERVING], 0, sizeof(p->phase[SB_PHASE_SERVING]));
+	assert_int_equal(sb_policy_write_stream(p, f), 0);
 	fclose(f);
 	free(p);
 }
@@ -908,6 +955,7 @@ int main(void)
 	    cmocka_unit_test(test_read_error_not_eof),
 	    cmocka_unit_test(test_read_sparse_file),
 	    cmocka_unit_test(test_read_not_regular),
+	    cmocka_unit_test(test_forced_allow),
 	    cmocka_unit_test(test_first_error_wins),
 	    cmocka_unit_test(test_read_any_order),
 	    cmocka_unit_test(test_read_minimal),
