@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "filter.h" /* sb_base_set */
+#include "util.h"
 
 /* errno values we try when reverse-looking-up a name (Linux uses < 4096). */
 #define ERRNO_MAX 4095
@@ -220,7 +221,7 @@ static bool names_equal(const char (*a)[SB_NAME_LEN], int na, const char (*b)[SB
 	return true;
 }
 
-static int merge_fail(struct sb_error *err, const char *fmt, ...)
+SB_PRINTF(2, 3) static int merge_fail(struct sb_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
