@@ -390,7 +390,6 @@ static int set_default(struct reader *r, const char *v)
 static int set_caps(struct reader *r, const char *v)
 {
 	char bad[LINE_MAX_BYTES + 1] = "";
-
 	char canon[64 * (SB_NAME_LEN + 2) + 1];
 
 	/* sb_caps_parse refuses numbers and leaves p->caps alone on error. */
@@ -623,7 +622,7 @@ static const char *file_type(mode_t mode)
 	case S_IFCHR: return "a character device";
 	case S_IFBLK: return "a block device";
 	case S_IFSOCK: return "a socket";
-	default: return "not a plain file";
+	default: return "an unknown kind of file";
 	}
 }
 
