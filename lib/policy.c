@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h" /* sb_base_set */
+#include "util.h"
+
 /* errno values we try when reverse-looking-up a name (Linux uses < 4096). */
 #define ERRNO_MAX 4095
 
@@ -220,7 +223,7 @@ static bool names_equal(const char (*a)[SB_NAME_LEN], int na, const char (*b)[SB
 	return true;
 }
 
-static int merge_fail(struct sb_error *err, const char *fmt, ...)
+SB_PRINTF(2, 3) static int merge_fail(struct sb_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -331,6 +334,28 @@ static bool transition_same(const struct sb_policy *a, const struct sb_policy *b
 	return sb_transition_equal(&a->tr, &b->tr) &&
 	       names_equal(a->tr.markers, a->tr.nmarkers, b->tr.markers, b->tr.nmarkers) &&
 	       names_equal(a->tr.after, a->tr.nafter, b->tr.after, b->tr.nafter);
+}
+
+const char *sb_policy_forced_allow(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	for (const char *const *b = sb_base_set; *b; b++)
+		if (sb_syscall_nr(*b) == nr)
+			return "the base set (restart_syscall, rt_sigreturn, exit, exit_group) is always "
+			       "allowed in every phase: the mechanism needs it";
+	if (ph != SB_PHASE_INIT)
+		return NULL;
+	if (sb_syscall_nr("execve") == nr)
+		return "execve is always allowed in [init]: the launcher's own execve runs under F1";
+	if (!p->has_transition)
+		return NULL;
+	if (sb_syscall_nr("seccomp") == nr)
+		return "seccomp is always allowed in [init] of a two-phase policy: the injection of the "
+		       "serving filter needs it";
+	if (sb_bit_test(p->tr.marker_set, nr))
+		return "a transition marker is always allowed in [init]: it must reach the tracer";
+	if (sb_bit_test(p->tr.after_set, nr))
+		return "a transition_after call is always allowed in [init]: it must reach the tracer";
+	return NULL;
 }
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)

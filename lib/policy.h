@@ -124,20 +124,47 @@ int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct s
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
 
+/* Why the filters answer allow for native syscall nr in phase ph whatever
+ * the policy lists, or NULL if they follow the policy. The mechanism needs
+ * these (sandbox-policy(5), FILTERS): the base set (sb_base_set) in every
+ * phase; execve in [init]; and in [init] of a two-phase policy, seccomp,
+ * the markers and the transition_after calls. The reader refuses any other
+ * action for them, so a policy never says what is not enforced; the filter
+ * builder (filter.c: f1_mechanism, sb_filter_action) follows the same set. */
+const char *sb_policy_forced_allow(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* The most a policy file may hold; reading stops there (a policy of every
+ * syscall in both phases is under 64 KiB). */
+#define SB_POLICY_MAX_BYTES (1 << 20)
+
 /* policy_ini.c: read with inih. Every problem is reported as file:line in
- * err; returns 0, -EINVAL (bad content), or -errno (cannot open). */
+ * err; returns 0, -EINVAL (bad content, or not a regular file: a fifo or a
+ * device is refused without blocking, line 0), -ENOMEM, or -errno (cannot
+ * open, read error). */
 int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err);
 /* Same, from a string (tests); `name` is used as the file name in errors. */
 int sb_policy_read_string(const char *text, const char *name, struct sb_policy **out, struct sb_error *err);
+/* Same, from an open stream (read up to SB_POLICY_MAX_BYTES and one line). */
+int sb_policy_read_stream(FILE *f, const char *name, struct sb_policy **out, struct sb_error *err);
 
 /* Write atomically: a temp file in the same directory, fsync, rename.
- * On any error the previous file is untouched. Returns 0 or -errno. */
+ * On any error the previous file is untouched. Returns 0 or -errno, among
+ * them those of sb_policy_write_target. */
 int sb_policy_write(const struct sb_policy *p, const char *path);
+/* May sb_policy_write replace path? 0 for a regular file or a missing
+ * path; -EISDIR for a directory; -EEXIST for anything else that exists (a
+ * fifo, socket, device or symbolic link: rename would replace it with a
+ * file); another -errno if it cannot be looked at (EACCES, ENOTDIR). It
+ * does not check the directory: sb_policy_write reports that itself. */
+int sb_policy_write_target(const char *path);
 /* Write to an open stream (no atomicity). Returns 0 or -errno: -EINVAL for
  * a policy the reader would refuse (empty or unwritable program, default
- * allow, other arch or version, a capability libcap cannot name),
- * -ENAMETOOLONG for a line over the format's 198 bytes (a long program or
- * transition list; comments are cut to fit instead). */
+ * allow, other arch or version, a capability libcap cannot name, an action
+ * other than allow where sb_policy_forced_allow says the filters allow),
+ * -ENAMETOOLONG for a [sandbox] line over the format's 198 bytes even in
+ * its compact "key=a,b" form. Comments over 197 bytes are cut to fit and
+ * their control characters other than tab become spaces: neither happens to
+ * a policy the reader made, which this gives back exactly. */
 int sb_policy_write_stream(const struct sb_policy *p, FILE *f);
 
 #endif

@@ -11,16 +11,25 @@
  *  - the " ; N calls" inline comment, which inih strips from the value;
  *  - section headers and header comments, which no handler call reports.
  * The first error stops the parse: the reader then returns EOF.
+ *
+ * Bounds: the reader takes bytes one at a time into a fixed buffer and stops
+ * at the first byte past LINE_MAX_BYTES, so no input makes it allocate, and
+ * it stops reading once SB_POLICY_MAX_BYTES are consumed. The line count is
+ * therefore at most SB_POLICY_MAX_BYTES + 1 and cannot overflow an int, and
+ * end of file is end of file: a read error is never taken for it.
  */
 #include "policy.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "policy_ini_int.h"
@@ -44,9 +53,9 @@ enum key {
 
 struct reader {
 	FILE *f;
-	char *buf; /* getline's buffer */
-	size_t cap;
-	int line; /* number of the line being parsed (1-based) */
+	char raw[LINE_MAX_BYTES + 1]; /* the current line, newline dropped */
+	size_t consumed;              /* bytes read, at most SB_POLICY_MAX_BYTES + 1 line */
+	int line;                     /* number of the line being parsed (1-based) */
 	enum section section;
 	bool has_count; /* the current line has a " ; N calls" comment */
 	uint64_t count;
@@ -208,37 +217,95 @@ static int scan_line(struct reader *r, char *s)
 	return key_line(r, t);
 }
 
+/* Called where getc() gave EOF: a read error is recorded, never taken for
+ * end of file. Returns -1 either way. */
+static long end_of_input(struct reader *r)
+{
+	if (ferror(r->f))
+		r->io_errno = errno ? errno : EIO;
+	return -1;
+}
+
+/* A byte a line may hold: tab is white space; every other control byte is
+ * refused (the writer could not give it back, and a reviewer's terminal
+ * would interpret it). CR is checked by the caller. */
+static bool byte_ok(struct reader *r, int c)
+{
+	if (c == '\0')
+		fail(r, r->line, "NUL byte in line");
+	else if ((c < 0x20 && c != '\t') || c == 0x7f)
+		fail(r, r->line, "control character 0x%02x in line (only tab is allowed)", c);
+	else
+		return true;
+	return false;
+}
+
+/* The next byte, counted against SB_POLICY_MAX_BYTES by the caller. */
+static int next_byte(struct reader *r)
+{
+	int c = getc(r->f);
+
+	r->consumed += c != EOF;
+	return c;
+}
+
+/* Read one line into r->raw, at most max bytes; the newline and a CR just
+ * before it are dropped. Returns its length, or -1 at end of file or on an
+ * error (recorded). Reads at most max + 2 bytes of the line. */
+static long get_line(struct reader *r, size_t max)
+{
+	size_t len = 0;
+	int c;
+
+	errno = 0;
+	c = next_byte(r);
+	if (c == EOF)
+		return end_of_input(r);
+	if (r->consumed > SB_POLICY_MAX_BYTES) {
+		fail(r, r->line + 1, "policy too large (more than %d bytes)", SB_POLICY_MAX_BYTES);
+		return -1;
+	}
+	r->line++;
+	while (c != EOF && c != '\n') {
+		if (c == '\r') {
+			c = next_byte(r);
+			if (c == EOF || c == '\n')
+				break;
+			byte_ok(r, '\r'); /* a CR inside the line: refused */
+			return -1;
+		}
+		if (!byte_ok(r, c))
+			return -1;
+		if (len == max) {
+			fail(r, r->line, "line too long (more than %zu bytes)", max);
+			return -1;
+		}
+		r->raw[len++] = (char)c;
+		c = next_byte(r);
+	}
+	if (c == EOF && ferror(r->f))
+		return end_of_input(r);
+	r->raw[len] = '\0';
+	return (long)len;
+}
+
+/* inih's reader: hand it one checked line at a time (num is its buffer). */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct reader *r = stream;
-	int max = num - 2 < LINE_MAX_BYTES ? num - 2 : LINE_MAX_BYTES;
-	ssize_t n;
-	size_t len;
+	size_t max = num - 2 < LINE_MAX_BYTES ? (size_t)(num - 2) : LINE_MAX_BYTES;
+	char scan[LINE_MAX_BYTES + 1];
+	long len;
 
 	if (r->failed)
 		return NULL; /* stop at the first error */
-	errno = 0;
-	n = getline(&r->buf, &r->cap, r->f);
-	if (n < 0) {
-		if (ferror(r->f))
-			r->io_errno = errno ? errno : EIO;
+	len = get_line(r, max);
+	if (len < 0)
 		return NULL;
-	}
-	r->line++;
-	len = (size_t)n;
-	if (len > 0 && r->buf[len - 1] == '\n')
-		r->buf[--len] = '\0';
-	if (strlen(r->buf) != len) {
-		fail(r, r->line, "NUL byte in line");
-		return NULL;
-	}
-	if (len > (size_t)max) {
-		fail(r, r->line, "line too long (%zu bytes, at most %d)", len, max);
-		return NULL;
-	}
-	memcpy(str, r->buf, len);
-	memcpy(str + len, "\n", 2); /* fits: len + 2 <= num */
-	if (scan_line(r, r->buf) < 0)
+	memcpy(str, r->raw, (size_t)len);
+	memcpy(str + len, "\n", 2);            /* fits: len + 2 <= num */
+	memcpy(scan, r->raw, (size_t)len + 1); /* scan_line cuts its copy */
+	if (scan_line(r, scan) < 0)
 		return NULL;
 	return str;
 }
@@ -278,10 +345,29 @@ static int set_version(struct reader *r, const char *v)
 	return 0;
 }
 
+/* The line the writer would write for a [sandbox] key must fit, or
+ * write-then-read would not give this policy back. */
+static int check_writable(struct reader *r, const char *key, const char *canon, bool list)
+{
+	char line[LINE_MAX_BYTES + 1];
+
+	if (sb_ini_sandbox_line(line, key, canon, list) < 0)
+		return fail(r, r->line,
+		            "%s cannot be written back: the writer's line, even as '%s=%s', is over %d bytes",
+		            key, key, list ? "a,b" : "...", LINE_MAX_BYTES);
+	return 0;
+}
+
 static int set_program(struct reader *r, const char *v)
 {
+	const char *why = sb_ini_value_problem(v);
+
+	/* Only "program=;x" reaches here with a problem: inih trims the
+	 * value and cuts it at " ;". */
+	if (why != NULL)
+		return fail(r, r->line, "program '%s' cannot be written back: %s", v, why);
 	snprintf(r->p->program, sizeof(r->p->program), "%s", v);
-	return 0;
+	return check_writable(r, "program", r->p->program, false);
 }
 
 static int set_arch(struct reader *r, const char *v)
@@ -306,17 +392,22 @@ static int set_default(struct reader *r, const char *v)
 static int set_caps(struct reader *r, const char *v)
 {
 	char bad[LINE_MAX_BYTES + 1] = "";
+	char canon[64 * (SB_NAME_LEN + 2) + 1];
 
 	/* sb_caps_parse refuses numbers and leaves p->caps alone on error. */
 	if (sb_caps_parse(v, &r->p->caps, bad, sizeof(bad)) < 0)
 		return fail(r, r->line, "unknown capability '%s'", bad);
-	return 0;
+	/* The writer spells each in full (cap_ prefix): that may not fit. */
+	if (sb_caps_format(r->p->caps, canon, sizeof(canon)) == NULL)
+		return fail(r, r->line, "capability without a libcap name");
+	return check_writable(r, "capabilities", canon, true);
 }
 
 /* Check a transition list now, so its error has the right line; it is
  * applied once the whole file is read (keys may come in any order). */
 static int check_names(struct reader *r, const char *key, const char *v, char *store)
 {
+	char canon[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
 	struct sb_transition scratch;
 	const char *bad = "";
 	int e = sb_transition_set(&scratch, v, -1, NULL, &bad);
@@ -328,7 +419,8 @@ static int check_names(struct reader *r, const char *key, const char *v, char *s
 	if (e < 0)
 		return fail(r, r->line, "empty name in %s", key);
 	snprintf(store, LINE_MAX_BYTES + 1, "%s", v);
-	return 0;
+	return check_writable(
+	    r, key, sb_transition_format(scratch.markers, scratch.nmarkers, canon, sizeof(canon)), true);
 }
 
 static int set_transition(struct reader *r, const char *v)
@@ -451,6 +543,27 @@ static void finish_transition(struct reader *r)
 	r->p->has_transition = true;
 }
 
+/* A line the filters would not enforce as written is refused, not changed
+ * behind the reader's back (needs the transition: keys come in any order). */
+static void check_forced(struct reader *r)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int nr = 0; nr < SB_NR_MAX; nr++) {
+			const struct sb_action *a = &r->p->phase[ph][nr].act;
+			char name[SB_NAME_LEN], act[64];
+			const char *why;
+
+			if (a->kind == SB_ACT_NONE || a->kind == SB_ACT_ALLOW)
+				continue;
+			why = sb_policy_forced_allow(r->p, (enum sb_phase)ph, nr);
+			if (why != NULL)
+				fail(r, r->sys_line[ph][nr], "'%s = %s' is refused: %s",
+				     sb_syscall_name(nr, name, sizeof(name)),
+				     sb_action_format(a, act, sizeof(act)), why);
+		}
+	}
+}
+
 /* Checks that need the whole file; the error on the earliest line wins. */
 static void finish(struct reader *r)
 {
@@ -464,13 +577,43 @@ static void finish(struct reader *r)
 		if (sandbox_keys[k].required && r->key_line[k] == 0)
 			fail(r, sb, "missing key '%s' in [sandbox]", sandbox_keys[k].name);
 	finish_transition(r);
+	if (!r->failed)
+		check_forced(r);
 }
 
-static int read_stream(FILE *f, struct sb_policy **out, struct sb_error *err)
+static void error_init(struct sb_error *err, const char *name)
 {
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name ? name : "");
+}
+
+/* inih's result: 0, the first line it found bad, or -2 when it could not
+ * allocate (only if built without INI_USE_STACK). */
+static int parse_result(struct reader *r, int ret)
+{
+	if (r->io_errno != 0) {
+		fail(r, r->line, "read error: %s", strerror(r->io_errno));
+		return -r->io_errno;
+	}
+	if (ret == -2) {
+		fail(r, r->line, "out of memory");
+		return -ENOMEM;
+	}
+	if (ret > 0)
+		fail(r, ret, "syntax error"); /* inih saw what we did not */
+	if (!r->failed)
+		finish(r);
+	return r->failed ? -EINVAL : 0;
+}
+
+int sb_policy_read_stream(FILE *f, const char *name, struct sb_policy **out, struct sb_error *err)
+{
+	struct sb_error dummy;
 	struct reader *r = calloc(1, sizeof(*r));
 	int ret;
 
+	err = err ? err : &dummy;
+	error_init(err, name);
 	if (r == NULL || (r->p = sb_policy_new()) == NULL) {
 		free(r);
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
@@ -480,29 +623,57 @@ static int read_stream(FILE *f, struct sb_policy **out, struct sb_error *err)
 	r->err = err;
 	r->section = SEC_NONE;
 	r->fd = -1;
-	ret = ini_parse_stream(read_line, r, handle_key, r);
-	if (r->io_errno != 0) {
-		fail(r, r->line, "read error: %s", strerror(r->io_errno));
-		ret = -r->io_errno;
-	} else {
-		if (ret > 0)
-			fail(r, ret, "syntax error"); /* inih saw what we did not */
-		if (!r->failed)
-			finish(r);
-		ret = r->failed ? -EINVAL : 0;
-	}
+	ret = parse_result(r, ini_parse_stream(read_line, r, handle_key, r));
 	if (ret == 0)
 		*out = sb_steal_pointer(&r->p);
 	free(r->p);
-	free(r->buf);
 	free(r);
 	return ret;
 }
 
-static void error_init(struct sb_error *err, const char *name)
+static const char *file_type(mode_t mode)
 {
-	memset(err, 0, sizeof(*err));
-	snprintf(err->file, sizeof(err->file), "%s", name ? name : "");
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a fifo";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	default: return "an unknown kind of file";
+	}
+}
+
+/* why: the message, or "" for "cannot open: <strerror(e)>". */
+static FILE *open_failed(struct sb_error *err, int e, const char *why, int *ret)
+{
+	*ret = -e;
+	if (why[0])
+		snprintf(err->msg, sizeof(err->msg), "%s", why);
+	else
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(e));
+	return NULL;
+}
+
+/* Open without blocking (a fifo with no writer would hang us for ever),
+ * then refuse anything but a regular file: only a regular file surely ends.
+ * Returns a blocking read stream, or NULL with -errno in *ret. */
+static FILE *open_regular(const char *path, struct sb_error *err, int *ret)
+{
+	sb_autoclose int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	char why[64];
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return open_failed(err, errno, "", ret);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, sizeof(why), "not a regular file (%s)", file_type(st.st_mode));
+		return open_failed(err, EINVAL, why, ret);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 || (f = fdopen(fd, "r")) == NULL)
+		return open_failed(err, errno, "", ret);
+	fd = -1; /* the stream owns it */
+	return f;
 }
 
 int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *err)
@@ -513,13 +684,10 @@ int sb_policy_read(const char *path, struct sb_policy **out, struct sb_error *er
 
 	err = err ? err : &dummy;
 	error_init(err, path);
-	f = fopen(path, "re");
-	if (f == NULL) {
-		r = -errno;
-		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(-r));
+	f = open_regular(path, err, &r);
+	if (f == NULL)
 		return r;
-	}
-	r = read_stream(f, out, err);
+	r = sb_policy_read_stream(f, path, out, err);
 	fclose(f);
 	return r;
 }
@@ -538,7 +706,7 @@ int sb_policy_read_string(const char *text, const char *name, struct sb_policy *
 		snprintf(err->msg, sizeof(err->msg), "fmemopen: %s", strerror(-r));
 		return r;
 	}
-	r = read_stream(f, out, err);
+	r = sb_policy_read_stream(f, name, out, err);
 	fclose(f);
 	return r;
 }

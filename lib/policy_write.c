@@ -3,11 +3,17 @@
  * The writer emits only what the reader (policy_ini.c) accepts, lengths
  * included, so write-then-read gives an equal policy (sb_policy_equal); a
  * policy it cannot write that way is refused (-EINVAL, -ENAMETOOLONG).
+ * The other way round, read-then-write-then-read is the identity for every
+ * file the reader accepts: a [sandbox] line too long in the usual
+ * "key = a, b" form is written "key=a,b", a 197-byte comment ";text", and
+ * the reader refuses the values no form can carry (policy_ini_int.h).
  *
  * sb_policy_write() is atomic: the policy goes to a temporary file in the
  * same directory as the target, is flushed and fsync()ed, then rename()d
  * over the target (and the directory is synced). On any error the temporary
  * file is removed and an existing file at the target is left untouched.
+ * It replaces only a regular file: rename() would put a file in the place
+ * of a fifo, a device, a socket or a symbolic link without a word.
  */
 #include "policy.h"
 
@@ -49,40 +55,99 @@ SB_PRINTF(2, 3) static void put(struct writer *w, const char *fmt, ...)
 		w->err = -EIO;
 }
 
-/* A value inih gives back unchanged: no control characters, no white space
- * at either end, no ';' that inih would take for an inline comment. */
-static bool value_ok(const char *v)
+const char *sb_ini_value_problem(const char *v)
 {
-	if (*v == '\0' || *v == ';' || isspace((unsigned char)*v) || isspace((unsigned char)v[strlen(v) - 1]))
-		return false;
-	for (const char *s = v; *s; s++)
-		if (iscntrl((unsigned char)*s) || (*s == ';' && isspace((unsigned char)s[-1])))
-			return false;
-	return true;
+	if (*v == '\0')
+		return "it is empty";
+	if (isspace((unsigned char)*v) || isspace((unsigned char)v[strlen(v) - 1]))
+		return "it starts or ends with white space";
+	if (*v == ';')
+		return "it starts with ';'";
+	for (const char *s = v; *s; s++) {
+		if (*s != '\t' && iscntrl((unsigned char)*s))
+			return "it holds a control character";
+		if (*s == ';' && isspace((unsigned char)s[-1]))
+			return "a ';' after white space starts a comment";
+	}
+	return NULL;
+}
+
+/* An action other than allow where the filters force allow: refused. */
+static bool forced_listed(const struct sb_policy *p)
+{
+	for (int ph = 0; ph < (p->has_transition ? SB_NPHASES : 1); ph++)
+		for (int nr = 0; nr < SB_NR_MAX; nr++) {
+			enum sb_act_kind k = p->phase[ph][nr].act.kind;
+			if (k != SB_ACT_NONE && k != SB_ACT_ALLOW &&
+			    sb_policy_forced_allow(p, (enum sb_phase)ph, nr) != NULL)
+				return true;
+		}
+	return false;
 }
 
 static bool policy_writable(const struct sb_policy *p)
 {
 	return p->version == SB_POLICY_VERSION && strcmp(p->arch, "x86_64") == 0 &&
-	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE && value_ok(p->program);
+	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE &&
+	       sb_ini_value_problem(p->program) == NULL && !forced_listed(p);
 }
 
-/* Comments are informative: one that does not fit a line is cut (at a UTF-8
- * character boundary), control characters become spaces. */
+/* A comment's text after ";": the reader trims white space at both ends and
+ * keeps up to LINE_MAX_BYTES - 1 bytes, which this gives back unchanged.
+ * Longer comments (made in memory) are cut at a UTF-8 character boundary;
+ * control characters other than tab, which the reader refuses, become
+ * spaces. */
 static void put_comment(struct writer *w, const char *text)
 {
-	char c[LINE_MAX_BYTES - 1];
+	char c[SB_COMMENT_LEN];
 	size_t n;
 
 	snprintf(c, sizeof(c), "%s", text);
 	n = strlen(c);
-	if (n < strlen(text))
+	if (n > LINE_MAX_BYTES - 1) {
+		n = LINE_MAX_BYTES - 2;
 		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
-			c[--n] = '\0';
+			n--;
+		c[n] = '\0';
+	}
 	for (char *s = c; *s; s++)
-		if (iscntrl((unsigned char)*s))
+		if (*s != '\t' && iscntrl((unsigned char)*s))
 			*s = ' ';
-	put(w, ";%s%s", *c ? " " : "", c);
+	/* "; text" as the writer likes it, ";text" if only that fits */
+	put(w, ";%s%s", n > 0 && n + 2 <= LINE_MAX_BYTES ? " " : "", c);
+}
+
+int sb_ini_sandbox_line(char *line, const char *key, const char *value, bool list)
+{
+	size_t len = LINE_MAX_BYTES + 1, used;
+	int n = snprintf(line, len, "%s%s%s", key, *value ? " = " : " =", value);
+
+	if (n >= 0 && (size_t)n < len)
+		return 0;
+	/* compact: "key=a,b" */
+	used = (size_t)snprintf(line, len, "%s=", key);
+	for (const char *v = value; *v && used < len; v++) {
+		line[used++] = *v;
+		if (list && v[0] == ',' && v[1] == ' ')
+			v++; /* drop the blank after a separator */
+	}
+	if (used >= len)
+		return -ENAMETOOLONG;
+	line[used] = '\0';
+	return 0;
+}
+
+/* A [sandbox] line; one the format cannot hold is put()'s error. */
+static void put_key(struct writer *w, const char *key, const char *value, bool list)
+{
+	char line[LINE_MAX_BYTES + 1];
+
+	if (sb_ini_sandbox_line(line, key, value, list) < 0) {
+		if (w->err == 0)
+			w->err = -ENAMETOOLONG;
+		return;
+	}
+	put(w, "%s", line);
 }
 
 static void put_sandbox(struct writer *w, const struct sb_policy *p)
@@ -90,13 +155,13 @@ static void put_sandbox(struct writer *w, const struct sb_policy *p)
 	char buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
 	/* Room for all 64 caps (libcap's names are shorter than SB_NAME_LEN):
 	 * NULL from sb_caps_format then means a cap libcap cannot name, which
-	 * the reader would refuse. A list too long for a line is put()'s error. */
+	 * the reader would refuse. */
 	char caps[64 * (SB_NAME_LEN + 2) + 1];
 	const char *c;
 
 	put(w, "[sandbox]");
 	put(w, "version = %d", p->version);
-	put(w, "program = %s", p->program);
+	put_key(w, "program", p->program, false);
 	put(w, "arch = %s", p->arch);
 	put(w, "default = %s", sb_action_format(&p->def, buf, sizeof(buf)));
 	c = sb_caps_format(p->caps, caps, sizeof(caps));
@@ -105,15 +170,15 @@ static void put_sandbox(struct writer *w, const struct sb_policy *p)
 			w->err = -EINVAL;
 		c = "";
 	}
-	put(w, "capabilities =%s%s", *c ? " " : "", c);
+	put_key(w, "capabilities", c, true);
 	if (!p->has_transition)
 		return;
-	put(w, "transition = %s", sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)));
+	put_key(w, "transition", sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)), true);
 	if (p->tr.fd >= 0)
 		put(w, "transition_fd = %d", p->tr.fd);
 	if (p->tr.nafter > 0)
-		put(w, "transition_after = %s",
-		    sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)));
+		put_key(w, "transition_after",
+		        sb_transition_format(p->tr.after, p->tr.nafter, buf, sizeof(buf)), true);
 	if (p->tr.nafter > 0 && p->tr.scope == SB_SCOPE_THREAD)
 		put(w, "transition_scope = thread");
 }
@@ -230,12 +295,25 @@ static void sync_dir(const char *path)
 	}
 }
 
+int sb_policy_write_target(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
 int sb_policy_write(const struct sb_policy *p, const char *path)
 {
 	char tmp[PATH_MAX];
 	int fd, r;
 
-	r = temp_name(path, tmp, sizeof(tmp));
+	r = sb_policy_write_target(path);
+	if (r == 0)
+		r = temp_name(path, tmp, sizeof(tmp));
 	if (r < 0)
 		return r;
 	fd = mkostemp(tmp, O_CLOEXEC);

@@ -2,6 +2,7 @@
 
 #include "options.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,33 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 	}
 }
 
+/* sb_transition_set's error r for one option's list, for the command line. */
+static int names_error(int r, const char *opt, const char *what, const char *bad, char *err, size_t errlen)
+{
+	if (r == -E2BIG)
+		snprintf(err, errlen, "%s: at most %d %s", opt, SB_MAX_MARKERS, what);
+	else if (r == -ENOENT)
+		snprintf(err, errlen, "%s: unknown syscall or family '%s'", opt, bad);
+	else
+		snprintf(err, errlen, "%s: empty name in the list", opt);
+	return -1;
+}
+
+/* The lists are checked here, so that the message names the option. */
+static int check_markers(const struct profile_opts *o, char *err, size_t errlen)
+{
+	struct sb_transition tr;
+	const char *bad = NULL;
+	int r = sb_transition_set(&tr, o->markers, -1, NULL, &bad);
+
+	if (r < 0)
+		return names_error(r, "--phase-marker", "markers", bad, err, errlen);
+	r = sb_transition_set(&tr, o->markers, -1, o->marker_after, &bad);
+	if (r < 0)
+		return names_error(r, "--marker-after", "names", bad, err, errlen);
+	return 0;
+}
+
 static int check(const struct profile_opts *o, char *err, size_t errlen)
 {
 	if (o->help || o->version)
@@ -103,7 +131,7 @@ static int check(const struct profile_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--marker-fd and --marker-after need --phase-marker=SYSCALL");
 		return -1;
 	}
-	return 0;
+	return o->marker_mode == MARKER_LIST ? check_markers(o, err, errlen) : 0;
 }
 
 int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err, size_t errlen)

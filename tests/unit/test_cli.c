@@ -13,8 +13,16 @@
 
 static void profile_markers(void **state)
 {
-	char *argv[] = {"sandbox-profile", "--phase-marker=accept,epoll_wait", "-o", "x.ini",
-			"--capabilities=net_bind_service", "--", "redis-server", "--port", "1", NULL};
+	char *argv[] = {"sandbox-profile",
+	                "--phase-marker=accept,epoll_wait",
+	                "-o",
+	                "x.ini",
+	                "--capabilities=net_bind_service",
+	                "--",
+	                "redis-server",
+	                "--port",
+	                "1",
+	                NULL};
 	struct profile_opts o;
 	char err[256] = "";
 
@@ -60,10 +68,54 @@ static void profile_rejects(void **state)
 	assert_int_equal(profile_parse_args(ARGC(unknown), unknown, &o, err, sizeof(err)), -1);
 }
 
+/* "read,read,...": n names (duplicates are fine, the count is what matters). */
+static const char *names(int n)
+{
+	static char list[256];
+
+	list[0] = '\0';
+	for (int i = 0; i < n; i++)
+		strcat(list, i ? ",read" : "read");
+	return list;
+}
+
+static const char *marker_err(const char *markers, const char *after)
+{
+	static char err[256];
+	char m[300], a[300];
+	char *argv[] = {"sandbox-profile", m, a, "cat", NULL};
+	struct profile_opts o;
+
+	snprintf(m, sizeof(m), "--phase-marker=%s", markers);
+	snprintf(a, sizeof(a), "--marker-after=%s", after);
+	err[0] = '\0';
+	if (profile_parse_args(ARGC(argv), argv, &o, err, sizeof(err)) == 0)
+		return NULL;
+	return err;
+}
+
+/* The marker lists are checked when parsed, with the option's name: 17
+ * markers once gave "unknown syscall or family '?'". */
+static void profile_marker_lists(void **state)
+{
+	char many[256];
+
+	assert_null(marker_err(names(16), "listen"));
+	assert_string_equal(marker_err(names(17), "listen"), "--phase-marker: at most 16 markers");
+	snprintf(many, sizeof(many), "%s", names(17));
+	assert_string_equal(marker_err("accept", many), "--marker-after: at most 16 names");
+	assert_string_equal(marker_err("accept,frob", "listen"),
+	                    "--phase-marker: unknown syscall or family 'frob'");
+	assert_string_equal(marker_err("accept", "listen,frob"),
+	                    "--marker-after: unknown syscall or family 'frob'");
+	assert_string_equal(marker_err("accept,,poll", "listen"), "--phase-marker: empty name in the list");
+	assert_string_equal(marker_err("accept", ",listen"), "--marker-after: empty name in the list");
+}
+
 static void run_basic(void **state)
 {
 	char *argv[] = {"sandbox-run", "--policy", "p.ini", "--mode=complain", "--learn=l.ini", "--",
-			"prog", "-x", NULL};
+	                "prog",        "-x",       NULL};
 	struct run_opts o;
 	char err[256] = "";
 
@@ -95,9 +147,9 @@ static void run_rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(profile_markers), cmocka_unit_test(profile_stops_at_program),
-		cmocka_unit_test(profile_rejects), cmocka_unit_test(run_basic),
-		cmocka_unit_test(run_rejects),
+	    cmocka_unit_test(profile_markers), cmocka_unit_test(profile_stops_at_program),
+	    cmocka_unit_test(profile_rejects), cmocka_unit_test(profile_marker_lists),
+	    cmocka_unit_test(run_basic),       cmocka_unit_test(run_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "filter.h"
 #include "policy.h"
 
 static void test_phase_names(void **state)
@@ -40,8 +41,8 @@ static void test_action_parse(void **state)
 static void test_action_refused(void **state)
 {
 	static const char *const bad[] = {
-		"Allow", "KILL", "deny", "", "allow ", "errno", "errno ", "errno 1",
-		"errno eperm", "errno EFOO", "errnoEPERM", "errno EPERM x", "trace",
+	    "Allow",   "KILL",        "deny",       "",           "allow ",        "errno", "errno ",
+	    "errno 1", "errno eperm", "errno EFOO", "errnoEPERM", "errno EPERM x", "trace",
 	};
 	struct sb_action a;
 
@@ -52,13 +53,13 @@ static void test_action_refused(void **state)
 
 static void test_action_format(void **state)
 {
-	struct sb_action a = { SB_ACT_ERRNO, EACCES }, b;
+	struct sb_action a = {SB_ACT_ERRNO, EACCES}, b;
 	char buf[64];
 
 	assert_string_equal(sb_action_format(&a, buf, sizeof(buf)), "errno EACCES");
 	assert_int_equal(sb_action_parse(buf, &b), 0);
 	assert_int_equal(b.errnum, EACCES);
-	a = (struct sb_action){ SB_ACT_ALLOW, 0 };
+	a = (struct sb_action){SB_ACT_ALLOW, 0};
 	assert_string_equal(sb_action_format(&a, buf, sizeof(buf)), "allow");
 	a.kind = SB_ACT_KILL;
 	assert_string_equal(sb_action_format(&a, buf, sizeof(buf)), "kill");
@@ -97,7 +98,7 @@ static void test_policy_add(void **state)
 	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_openat].act.kind, SB_ACT_ALLOW);
 	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_openat].count, 7);
 	/* an explicit action stays */
-	p->phase[SB_PHASE_INIT][SYS_mkdir].act = (struct sb_action){ SB_ACT_ERRNO, EACCES };
+	p->phase[SB_PHASE_INIT][SYS_mkdir].act = (struct sb_action){SB_ACT_ERRNO, EACCES};
 	sb_policy_add(p, SB_PHASE_INIT, SYS_mkdir, 1);
 	assert_int_equal(p->phase[SB_PHASE_INIT][SYS_mkdir].act.kind, SB_ACT_ERRNO);
 	free(p);
@@ -112,9 +113,8 @@ static void test_transition_set(void **state)
 	assert_int_equal(sb_transition_set(&tr, " accept ,poll,  write", 4, "listen,bind", &bad), 0);
 	assert_int_equal(tr.nmarkers, 3);
 	assert_string_equal(sb_transition_format(tr.markers, tr.nmarkers, buf, sizeof(buf)),
-			    "accept, poll, write");
-	assert_string_equal(sb_transition_format(tr.after, tr.nafter, buf, sizeof(buf)),
-			    "listen, bind");
+	                    "accept, poll, write");
+	assert_string_equal(sb_transition_format(tr.after, tr.nafter, buf, sizeof(buf)), "listen, bind");
 	assert_true(sb_bit_test(tr.marker_set, SYS_accept4));
 	assert_true(sb_bit_test(tr.marker_set, SYS_ppoll));
 	assert_true(sb_bit_test(tr.after_set, SYS_bind));
@@ -170,7 +170,7 @@ static void test_merge_union(void **state)
 	sb_policy_add(b, SB_PHASE_INIT, SYS_openat, 5);
 	sb_policy_add(b, SB_PHASE_INIT, SYS_mmap, 1);
 	sb_policy_add(b, SB_PHASE_SERVING, SYS_sendto, 7);
-	b->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){ SB_ACT_ERRNO, EACCES };
+	b->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){SB_ACT_ERRNO, EACCES};
 	b->caps = 1u << 10;
 	snprintf(a->comments[a->ncomments++], SB_COMMENT_LEN, "run 1");
 	snprintf(b->comments[b->ncomments++], SB_COMMENT_LEN, "run 1");
@@ -247,13 +247,13 @@ static void test_merge_refusals(void **state)
 	expect_refused(a, b, "transition");
 
 	a = two_phase(), b = two_phase();
-	b->def = (struct sb_action){ SB_ACT_ERRNO, EPERM };
+	b->def = (struct sb_action){SB_ACT_ERRNO, EPERM};
 	expect_refused(a, b, "default 'kill' with default 'errno EPERM'");
 
 	a = two_phase(), b = two_phase();
 	sb_policy_add(a, SB_PHASE_INIT, SYS_openat, 1);
 	sb_policy_add(a, SB_PHASE_SERVING, SYS_mkdir, 1);
-	b->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){ SB_ACT_ERRNO, EACCES };
+	b->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){SB_ACT_ERRNO, EACCES};
 	expect_refused(a, b, "[serving] mkdir: action 'allow' in one policy, 'errno EACCES'");
 }
 
@@ -291,28 +291,69 @@ static void test_policy_equal(void **state)
 	b->tr.fd = 3;
 	assert_false(sb_policy_equal(a, b));
 	b->tr.fd = -1;
-	b->def = (struct sb_action){ SB_ACT_ERRNO, EPERM };
+	b->def = (struct sb_action){SB_ACT_ERRNO, EPERM};
 	assert_false(sb_policy_equal(a, b));
 	free(a);
 	free(b);
 }
 
+/* Every call listed kill in both phases: the filters answer allow exactly
+ * where sb_policy_forced_allow says they must, in each phase, so the
+ * reader's refusals and the filter builder cannot drift apart. */
+static void expect_forced_set(struct sb_policy *p)
+{
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		bool f1 = sb_filter_action(p, SB_FILTER_F1, nr).kind == SB_ACT_ALLOW;
+		bool init = sb_policy_forced_allow(p, SB_PHASE_INIT, nr) != NULL;
+
+		if (f1 != init)
+			fail_msg("syscall %d: F1 allows: %d, forced in [init]: %d", nr, f1, init);
+		if (!p->has_transition)
+			continue;
+		bool f2 = sb_filter_action(p, SB_FILTER_F2, nr).kind == SB_ACT_ALLOW;
+		bool serv = sb_policy_forced_allow(p, SB_PHASE_SERVING, nr) != NULL;
+		if (f2 != serv)
+			fail_msg("syscall %d: F2 allows: %d, forced in [serving]: %d", nr, f2, serv);
+	}
+}
+
+static void test_forced_allow(void **state)
+{
+	struct sb_policy *p = sb_policy_new();
+
+	for (int ph = 0; ph < SB_NPHASES; ph++)
+		for (int nr = 0; nr < SB_NR_MAX; nr++)
+			p->phase[ph][nr].act.kind = SB_ACT_KILL;
+	/* single phase: the base set and execve */
+	assert_non_null(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_exit_group));
+	assert_non_null(strstr(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_execve), "execve"));
+	assert_null(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_seccomp));
+	assert_null(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_read));
+	expect_forced_set(p);
+	/* two phases: and in [init] seccomp, the markers, the after calls */
+	p->has_transition = true;
+	assert_int_equal(sb_transition_set(&p->tr, "accept", -1, "listen", NULL), 0);
+	assert_non_null(strstr(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_seccomp), "injection"));
+	assert_non_null(strstr(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_accept4), "marker"));
+	assert_non_null(strstr(sb_policy_forced_allow(p, SB_PHASE_INIT, SYS_listen), "transition_after"));
+	assert_null(sb_policy_forced_allow(p, SB_PHASE_SERVING, SYS_seccomp));
+	assert_null(sb_policy_forced_allow(p, SB_PHASE_SERVING, SYS_execve));
+	assert_null(sb_policy_forced_allow(p, SB_PHASE_SERVING, SYS_accept4));
+	assert_non_null(sb_policy_forced_allow(p, SB_PHASE_SERVING, SYS_rt_sigreturn));
+	expect_forced_set(p);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_phase_names),
-		cmocka_unit_test(test_action_parse),
-		cmocka_unit_test(test_action_refused),
-		cmocka_unit_test(test_action_format),
-		cmocka_unit_test(test_policy_new),
-		cmocka_unit_test(test_policy_add),
-		cmocka_unit_test(test_transition_set),
-		cmocka_unit_test(test_transition_equal),
-		cmocka_unit_test(test_merge_union),
-		cmocka_unit_test(test_merge_comment_limit),
-		cmocka_unit_test(test_merge_refusals),
-		cmocka_unit_test(test_merge_other_program),
-		cmocka_unit_test(test_policy_equal),
+	    cmocka_unit_test(test_phase_names),    cmocka_unit_test(test_action_parse),
+	    cmocka_unit_test(test_action_refused), cmocka_unit_test(test_action_format),
+	    cmocka_unit_test(test_policy_new),     cmocka_unit_test(test_policy_add),
+	    cmocka_unit_test(test_transition_set), cmocka_unit_test(test_transition_equal),
+	    cmocka_unit_test(test_merge_union),    cmocka_unit_test(test_merge_comment_limit),
+	    cmocka_unit_test(test_merge_refusals), cmocka_unit_test(test_merge_other_program),
+	    cmocka_unit_test(test_policy_equal),   cmocka_unit_test(test_forced_allow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

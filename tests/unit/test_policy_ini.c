@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "policy.h"
 
 /* Lines 1-4 of most test policies. */
@@ -31,8 +32,8 @@ static void expect_error(const char *text, int line, const char *msg)
 	int r = sb_policy_read_string(text, "t.ini", &p, &err);
 
 	if (r != -EINVAL || err.line != line || strstr(err.msg, msg) == NULL)
-		fail_msg("got %d, %s:%d: %s\nwant line %d with '%s'", r, err.file, err.line, err.msg,
-			 line, msg);
+		fail_msg("got %d, %s:%d: %s\nwant line %d with '%s'", r, err.file, err.line, err.msg, line,
+		         msg);
 	assert_string_equal(err.file, "t.ini");
 	assert_null(p);
 }
@@ -78,8 +79,7 @@ static void test_key_outside_section(void **state)
 
 static void test_unknown_syscall(void **state)
 {
-	expect_error(HEAD "[init]\nread = allow\nfrobnicate = allow\n", 7,
-		     "unknown syscall 'frobnicate'");
+	expect_error(HEAD "[init]\nread = allow\nfrobnicate = allow\n", 7, "unknown syscall 'frobnicate'");
 	expect_error(HEAD "[init]\nsyscall_512 = allow\n", 6, "unknown syscall 'syscall_512'");
 	/* a family name is no syscall */
 	expect_error(HEAD "[init]\nrecv = allow\n", 6, "unknown syscall 'recv'");
@@ -102,11 +102,11 @@ static void test_bad_errno(void **state)
 static void test_duplicate_key(void **state)
 {
 	expect_error(HEAD "[init]\nread = allow\nwrite = allow\nread = kill\n", 8,
-		     "duplicate key 'read' (first at line 6)");
+	             "duplicate key 'read' (first at line 6)");
 	expect_error(HEAD "version = 1\n", 5, "duplicate key 'version' (first at line 2)");
 	/* one syscall under two names */
 	expect_error(HEAD "[init]\nread = allow\nsyscall_0 = allow\n", 7,
-		     "duplicate key 'syscall_0' (first at line 6)");
+	             "duplicate key 'syscall_0' (first at line 6)");
 }
 
 static void test_missing_value(void **state)
@@ -133,10 +133,10 @@ static void test_long_line(void **state)
 	memset(x, 'x', 250);
 	x[250] = '\0';
 	snprintf(text, sizeof(text), HEAD "%s\n[init]\n", x);
-	expect_error(text, 5, "line too long (250 bytes, at most 198)");
+	expect_error(text, 5, "line too long (more than 198 bytes)");
 	memcpy(x, "; ", 2);
 	snprintf(text, sizeof(text), HEAD "%s\n[init]\n", x);
-	expect_error(text, 5, "line too long (250 bytes, at most 198)");
+	expect_error(text, 5, "line too long (more than 198 bytes)");
 	/* the last line, without a newline */
 	snprintf(text, sizeof(text), HEAD "%s", x);
 	expect_error(text, 5, "line too long");
@@ -144,27 +144,27 @@ static void test_long_line(void **state)
 	x[198] = '\0';
 	snprintf(text, sizeof(text), HEAD "%s\n", x);
 	free(expect_ok(text));
+	/* and so is 198 bytes and a CR before the newline */
+	snprintf(text, sizeof(text), HEAD "%s\r\n", x);
+	free(expect_ok(text));
 	x[198] = 'x';
 	x[199] = '\0';
 	snprintf(text, sizeof(text), HEAD "%s\n", x);
-	expect_error(text, 5, "line too long (199 bytes, at most 198)");
+	expect_error(text, 5, "line too long (more than 198 bytes)");
 	free(x);
 }
 
 static void test_continuation(void **state)
 {
-	expect_error(HEAD "[init]\nread = allow\n  write = allow\n", 7,
-		     "continuation lines are not allowed");
-	expect_error(HEAD "capabilities = cap_chown,\n\tcap_kill\n", 6,
-		     "continuation lines are not allowed");
+	expect_error(HEAD "[init]\nread = allow\n  write = allow\n", 7, "continuation lines are not allowed");
+	expect_error(HEAD "capabilities = cap_chown,\n\tcap_kill\n", 6, "continuation lines are not allowed");
 	/* indented comments and blank lines with spaces are fine */
 	free(expect_ok(HEAD "  ; note\n   \n[init]\n\t# x\nread = allow\n"));
 }
 
 static void test_missing_keys(void **state)
 {
-	expect_error("; c\n[sandbox]\nprogram = t\narch = x86_64\n", 2,
-		     "missing key 'version' in [sandbox]");
+	expect_error("; c\n[sandbox]\nprogram = t\narch = x86_64\n", 2, "missing key 'version' in [sandbox]");
 	expect_error("[sandbox]\nversion = 1\narch = x86_64\n", 1, "missing key 'program'");
 	expect_error("[sandbox]\nversion = 1\nprogram = x\n", 1, "missing key 'arch'");
 	expect_error("[init]\nread = allow\n", 0, "missing section [sandbox]");
@@ -173,8 +173,7 @@ static void test_missing_keys(void **state)
 
 static void test_bad_sandbox_values(void **state)
 {
-	expect_error("[sandbox]\nversion = 1\nprogram = t\narch = i386\n", 4,
-		     "unsupported arch 'i386'");
+	expect_error("[sandbox]\nversion = 1\nprogram = t\narch = i386\n", 4, "unsupported arch 'i386'");
 	expect_error("[sandbox]\nversion = 2\n", 2, "unsupported version '2'");
 	expect_error("[sandbox]\nversion = 1x\n", 2, "unsupported version '1x'");
 	expect_error(HEAD "default = allow\n", 5, "default 'allow' is refused");
@@ -183,25 +182,23 @@ static void test_bad_sandbox_values(void **state)
 static void test_transition_keys(void **state)
 {
 	expect_error(HEAD "[init]\nread = allow\n[serving]\nwrite = allow\n", 8,
-		     "serving section needs a transition");
+	             "serving section needs a transition");
 	expect_error(HEAD "[serving]\n", 5, "serving section needs a transition");
 	expect_error(HEAD "transition_fd = 0\n", 5, "transition_fd requires a transition");
-	expect_error(HEAD "transition_after = listen\n", 5,
-		     "transition_after requires a transition");
-	expect_error(HEAD "transition = accept, frob\n", 5,
-		     "unknown syscall or family 'frob' in transition");
+	expect_error(HEAD "transition_after = listen\n", 5, "transition_after requires a transition");
+	expect_error(HEAD "transition = accept, frob\n", 5, "unknown syscall or family 'frob' in transition");
 	expect_error(HEAD "transition = accept\ntransition_after = listen,,bind\n", 6,
-		     "empty name in transition_after");
+	             "empty name in transition_after");
 	expect_error(HEAD "transition = accept\ntransition_fd = -1\n", 6,
-		     "transition_fd must be an integer >= 0");
+	             "transition_fd must be an integer >= 0");
 	expect_error(HEAD "transition = accept\ntransition_fd = stdin\n", 6,
-		     "transition_fd must be an integer >= 0");
+	             "transition_fd must be an integer >= 0");
 }
 
 static void test_bad_capability(void **state)
 {
 	expect_error(HEAD "capabilities = cap_net_bind_service, cap_frob\n", 5,
-		     "unknown capability 'cap_frob'");
+	             "unknown capability 'cap_frob'");
 	expect_error(HEAD "capabilities = 10\n", 5, "unknown capability '10'");
 }
 
@@ -225,6 +222,191 @@ static void test_nul_byte(void **state)
 	unlink(path);
 }
 
+/* ---- inputs that must neither hang nor grow: every read is bounded ---- */
+
+/* An endless source: `head`, then `fill` for ever, or a read error if
+ * fail_errno is set. It gives up after ENDLESS_MAX bytes, so that a reader
+ * without bounds fails these tests instead of hanging them. */
+#define ENDLESS_MAX (64u << 20)
+
+struct endless {
+	const char *head;
+	char fill;
+	int fail_errno;
+	size_t served;
+};
+
+static ssize_t endless_read(void *cookie, char *buf, size_t size)
+{
+	struct endless *e = cookie;
+	size_t hl = strlen(e->head), n = 0;
+
+	for (; n < size && e->served < ENDLESS_MAX; n++, e->served++) {
+		if (e->served >= hl && e->fail_errno)
+			break;
+		buf[n] = e->served < hl ? e->head[e->served] : e->fill;
+	}
+	if (n == 0 && e->fail_errno) {
+		errno = e->fail_errno;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+static int read_endless(struct endless *e, struct sb_error *err)
+{
+	cookie_io_functions_t io = {.read = endless_read};
+	FILE *f = fopencookie(e, "r", io);
+	struct sb_policy *p = NULL;
+	int r;
+
+	assert_non_null(f);
+	r = sb_policy_read_stream(f, "t.ini", &p, err);
+	fclose(f);
+	assert_null(p);
+	return r;
+}
+
+/* One endless line is refused at its 199th byte, not read to the end. */
+static void test_endless_line(void **state)
+{
+	struct endless e = {.head = "", .fill = 'x'};
+	struct sb_error err;
+
+	assert_int_equal(read_endless(&e, &err), -EINVAL);
+	assert_int_equal(err.line, 1);
+	assert_string_equal(err.msg, "line too long (more than 198 bytes)");
+	assert_true(e.served <= 65536); /* one stdio buffer or so */
+}
+
+/* /dev/zero's content: the first byte is refused. */
+static void test_endless_zeros(void **state)
+{
+	struct endless e = {.head = HEAD, .fill = '\0'};
+	struct sb_error err;
+
+	assert_int_equal(read_endless(&e, &err), -EINVAL);
+	assert_int_equal(err.line, 5);
+	assert_string_equal(err.msg, "NUL byte in line");
+	assert_true(e.served <= 65536);
+}
+
+/* Endless short lines stop at SB_POLICY_MAX_BYTES, with the line number of
+ * the first line past it (the count cannot overflow). */
+static void test_endless_lines(void **state)
+{
+	struct endless e = {.head = "", .fill = '\n'};
+	struct sb_error err;
+
+	assert_int_equal(read_endless(&e, &err), -EINVAL);
+	assert_int_equal(err.line, SB_POLICY_MAX_BYTES + 1);
+	assert_non_null(strstr(err.msg, "policy too large"));
+	assert_true(e.served <= SB_POLICY_MAX_BYTES + 65536);
+}
+
+/* A read error is no end of file: a complete policy before it is refused. */
+static void test_read_error_not_eof(void **state)
+{
+	struct endless e = {.head = HEAD "[init]\nread = allow\n", .fail_errno = EIO};
+	struct sb_error err;
+
+	assert_int_equal(read_endless(&e, &err), -EIO);
+	assert_int_equal(err.line, 6);
+	assert_string_equal(err.msg, "read error: Input/output error");
+}
+
+/* A sparse file of zeros, as /dev/zero would be if it were a file. */
+static void test_read_sparse_file(void **state)
+{
+	char path[] = "/tmp/test_policy_ini.XXXXXX";
+	int fd = mkstemp(path);
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+	close(fd);
+	alarm(10);
+	assert_int_equal(sb_policy_read(path, &p, &err), -EINVAL);
+	alarm(0);
+	assert_int_equal(err.line, 1);
+	assert_string_equal(err.msg, "NUL byte in line");
+	unlink(path);
+}
+
+static void expect_not_regular(const char *path, const char *what)
+{
+	struct sb_policy *p = NULL;
+	struct sb_error err;
+	char want[64];
+
+	snprintf(want, sizeof(want), "not a regular file (%s)", what);
+	assert_int_equal(sb_policy_read(path, &p, &err), -EINVAL);
+	assert_int_equal(err.line, 0);
+	assert_string_equal(err.file, path);
+	assert_string_equal(err.msg, want);
+	assert_null(p);
+}
+
+/* A fifo with no writer would block open() and read() for ever: refused
+ * at once. The alarm bounds the test if that ever regresses. */
+static void test_read_not_regular(void **state)
+{
+	char dir[] = "/tmp/test_policy_ini.XXXXXX";
+	char fifo[64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	expect_not_regular(fifo, "a fifo");
+	expect_not_regular("/dev/zero", "a character device");
+	expect_not_regular(dir, "a directory");
+	alarm(0);
+	unlink(fifo);
+	rmdir(dir);
+}
+
+/* Lines the filters would override to allow are refused, not changed. */
+static void test_forced_allow(void **state)
+{
+	const char *tr = "transition = accept\ntransition_after = listen\n";
+	char text[512];
+
+	/* the base set, in every phase */
+	expect_error(HEAD "[init]\nexit_group = kill\n", 6,
+	             "'exit_group = kill' is refused: the base set (restart_syscall, rt_sigreturn, exit, "
+	             "exit_group) is always allowed in every phase");
+	expect_error(HEAD "[init]\nrt_sigreturn = log\n", 6, "'rt_sigreturn = log' is refused");
+	expect_error(HEAD "[init]\nexit = errno EPERM\n", 6, "'exit = errno EPERM' is refused");
+	snprintf(text, sizeof(text), HEAD "%s[serving]\nrestart_syscall = kill\n", tr);
+	expect_error(text, 8, "'restart_syscall = kill' is refused: the base set");
+	/* execve in [init], even single-phase */
+	expect_error(HEAD "[init]\nread = allow\nexecve = errno EPERM\n", 7,
+	             "'execve = errno EPERM' is refused: execve is always allowed in [init]: the "
+	             "launcher's own execve runs under F1");
+	/* two-phase: seccomp, the markers (accept4 is in the family) and after */
+	snprintf(text, sizeof(text), HEAD "%s[init]\nseccomp = kill\n", tr);
+	expect_error(
+	    text, 8,
+	    "'seccomp = kill' is refused: seccomp is always allowed in [init] of a two-phase policy");
+	snprintf(text, sizeof(text), HEAD "%s[init]\naccept4 = errno EAGAIN\n", tr);
+	expect_error(text, 8, "'accept4 = errno EAGAIN' is refused: a transition marker is always allowed");
+	snprintf(text, sizeof(text), HEAD "%s[init]\nlisten = kill\n", tr);
+	expect_error(text, 8, "'listen = kill' is refused: a transition_after call is always allowed");
+	/* keys may come in any order: the rule after the line is found too */
+	snprintf(text, sizeof(text), "[init]\nlisten = kill\n" HEAD "%s", tr);
+	expect_error(text, 2, "'listen = kill' is refused");
+
+	/* what the filters do enforce is accepted */
+	free(expect_ok(HEAD "[init]\nexit_group = allow\nseccomp = kill\nlisten = kill\n"));
+	snprintf(text, sizeof(text),
+	         HEAD "%s[init]\nexecve = allow\nseccomp = allow\n[serving]\nexecve = kill\nseccomp = "
+	              "kill\naccept4 = errno EPERM\nlisten = kill\n",
+	         tr);
+	free(expect_ok(text));
+}
+
 /* The error on the earliest line is reported, and parsing stops there. */
 static void test_first_error_wins(void **state)
 {
@@ -236,27 +418,26 @@ static void test_first_error_wins(void **state)
 
 static void test_read_any_order(void **state)
 {
-	struct sb_policy *p = expect_ok(
-		"; made by hand\n"
-		"# not kept\n"
-		";   spaced out   \n"
-		"[serving]\n"
-		"accept4 = allow ; 2 calls\n"
-		"syscall_460 = errno ENOSYS ; 1 call\n"
-		"\r\n"
-		"[init]\r\n"
-		"read = allow ; a note, not a count\r\n"
-		"mkdir = errno EACCES\n"
-		"write = log ; 7 calls\n"
-		"[sandbox]\n"
-		"transition_after = listen\n"
-		"transition_fd = 3\n"
-		"capabilities = net_bind_service CAP_CHOWN\n"
-		"default = errno EPERM\n"
-		"transition = accept , poll\n"
-		"arch = x86_64 ; native only\n"
-		"program = /usr/bin/some server\n"
-		"version = 1\n");
+	struct sb_policy *p = expect_ok("; made by hand\n"
+	                                "# not kept\n"
+	                                ";   spaced out   \n"
+	                                "[serving]\n"
+	                                "accept4 = allow ; 2 calls\n"
+	                                "syscall_460 = errno ENOSYS ; 1 call\n"
+	                                "\r\n"
+	                                "[init]\r\n"
+	                                "read = allow ; a note, not a count\r\n"
+	                                "mkdir = errno EACCES\n"
+	                                "write = log ; 7 calls\n"
+	                                "[sandbox]\n"
+	                                "transition_after = listen\n"
+	                                "transition_fd = 3\n"
+	                                "capabilities = net_bind_service CAP_CHOWN\n"
+	                                "default = errno EPERM\n"
+	                                "transition = accept , poll\n"
+	                                "arch = x86_64 ; native only\n"
+	                                "program = /usr/bin/some server\n"
+	                                "version = 1\n");
 
 	assert_int_equal(p->ncomments, 2);
 	assert_string_equal(p->comments[0], "made by hand");
@@ -315,7 +496,7 @@ static struct sb_policy *full_policy(void)
 	snprintf(p->program, sizeof(p->program), "redis-server");
 	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "profiled: redis-server --port 6390");
 	snprintf(p->comments[p->ncomments++], SB_COMMENT_LEN, "merged: 2 runs");
-	p->def = (struct sb_action){ SB_ACT_ERRNO, EPERM };
+	p->def = (struct sb_action){SB_ACT_ERRNO, EPERM};
 	p->caps = (1u << 10) | (1u << 6);
 	p->has_transition = true;
 	assert_int_equal(sb_transition_set(&p->tr, "accept, epoll_wait", 5, "listen", NULL), 0);
@@ -326,9 +507,9 @@ static struct sb_policy *full_policy(void)
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_accept4, 2);
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_epoll_wait, 9120);
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_read, UINT64_MAX);
-	p->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){ SB_ACT_ERRNO, EACCES };
-	p->phase[SB_PHASE_SERVING][SYS_getppid].act = (struct sb_action){ SB_ACT_LOG, 0 };
-	p->phase[SB_PHASE_SERVING][SYS_ptrace].act = (struct sb_action){ SB_ACT_KILL, 0 };
+	p->phase[SB_PHASE_SERVING][SYS_mkdir].act = (struct sb_action){SB_ACT_ERRNO, EACCES};
+	p->phase[SB_PHASE_SERVING][SYS_getppid].act = (struct sb_action){SB_ACT_LOG, 0};
+	p->phase[SB_PHASE_SERVING][SYS_ptrace].act = (struct sb_action){SB_ACT_KILL, 0};
 	return p;
 }
 
@@ -357,22 +538,21 @@ static void test_write_text(void **state)
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_read, 1); /* single phase: not written */
 	text = write_to_string(p, &r);
 	assert_int_equal(r, 0);
-	assert_string_equal(text,
-			    "; sandbox-policy(5), written by sandbox-profile\n"
-			    "; profiled: ls -l\n"
-			    "\n"
-			    "[sandbox]\n"
-			    "version = 1\n"
-			    "program = ls\n"
-			    "arch = x86_64\n"
-			    "default = kill\n"
-			    "capabilities =\n"
-			    "\n"
-			    "[init]\n"
-			    "; 3 syscalls\n"
-			    "close = allow ; 1 call\n"
-			    "exit_group = allow\n"
-			    "write = allow ; 2 calls\n");
+	assert_string_equal(text, "; sandbox-policy(5), written by sandbox-profile\n"
+	                          "; profiled: ls -l\n"
+	                          "\n"
+	                          "[sandbox]\n"
+	                          "version = 1\n"
+	                          "program = ls\n"
+	                          "arch = x86_64\n"
+	                          "default = kill\n"
+	                          "capabilities =\n"
+	                          "\n"
+	                          "[init]\n"
+	                          "; 3 syscalls\n"
+	                          "close = allow ; 1 call\n"
+	                          "exit_group = allow\n"
+	                          "write = allow ; 2 calls\n");
 	free(text);
 	free(p);
 }
@@ -385,11 +565,11 @@ static void test_write_two_phase_text(void **state)
 
 	assert_int_equal(r, 0);
 	assert_non_null(strstr(text, "capabilities = cap_setgid, cap_net_bind_service\n"
-				     "transition = accept, epoll_wait\n"
-				     "transition_fd = 5\n"
-				     "transition_after = listen\n\n[init]\n; 4 syscalls\n"));
+	                             "transition = accept, epoll_wait\n"
+	                             "transition_fd = 5\n"
+	                             "transition_after = listen\n\n[init]\n; 4 syscalls\n"));
 	assert_non_null(strstr(text, "listen = allow ; 1 call\nmmap = allow ; 1 call\n"
-				     "openat = allow ; 48 calls\nsyscall_460 = allow\n\n"));
+	                             "openat = allow ; 48 calls\nsyscall_460 = allow\n\n"));
 	assert_non_null(strstr(text, "[serving]\n; 6 syscalls\naccept4 = allow ; 2 calls\n"));
 	assert_non_null(strstr(text, "mkdir = errno EACCES\n"));
 	assert_non_null(strstr(text, "read = allow ; 18446744073709551615 calls\n"));
@@ -535,6 +715,45 @@ static void test_write_atomic(void **state)
 	free(p);
 }
 
+/* sb_policy_write replaces a regular file only: rename() would put a file
+ * in the place of a fifo or a symbolic link, and nothing is left behind. */
+static void test_write_target(void **state)
+{
+	struct sb_policy *p = full_policy();
+	char dir[] = "/tmp/test_policy_ini.XXXXXX";
+	char fifo[64], link[64], sub[64], file[64];
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+	snprintf(link, sizeof(link), "%s/link.ini", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(file, sizeof(file), "%s/p.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink("p.ini", link), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	assert_int_equal(sb_policy_write(p, fifo), -EEXIST);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(sb_policy_write(p, link), -EEXIST);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(sb_policy_write(p, sub), -EISDIR);
+	assert_int_equal(count_entries(dir), 3);           /* no temporary file left */
+	assert_int_equal(sb_policy_write_target(file), 0); /* missing */
+	assert_int_equal(sb_policy_write(p, file), 0);
+	assert_int_equal(sb_policy_write_target(file), 0); /* regular */
+	assert_int_equal(sb_policy_write(p, file), 0);
+
+	unlink(fifo);
+	unlink(link);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+	free(p);
+}
+
 /* The writer refuses what the reader would refuse. */
 static void test_write_refuses(void **state)
 {
@@ -557,6 +776,13 @@ static void test_write_refuses(void **state)
 	snprintf(p->program, sizeof(p->program), "ok");
 	p->caps = UINT64_C(1) << 63; /* libcap has no name for it */
 	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->caps = 0;
+	/* a line the filters would not enforce (the reader refuses it) */
+	p->phase[SB_PHASE_INIT][SYS_seccomp].act = (struct sb_action){SB_ACT_KILL, 0};
+	assert_int_equal(sb_policy_write_stream(p, f), -EINVAL);
+	p->has_transition = false; /* single phase: seccomp is the policy's */
+	memset(p->phase[SB_PHASE_SERVING], 0, sizeof(p->phase[SB_PHASE_SERVING]));
+	assert_int_equal(sb_policy_write_stream(p, f), 0);
 	fclose(f);
 	free(p);
 }
@@ -579,6 +805,144 @@ static void test_write_long_comment(void **state)
 	free(q);
 }
 
+/* ---- write(read(text)) reads back to the same policy ---- */
+
+/* Read text, write it, read that: the two policies must be equal. Returns
+ * the written text (free it). */
+static char *expect_round_trip(const char *text)
+{
+	struct sb_policy *p = expect_ok(text), *q;
+	int r;
+	char *out = write_to_string(p, &r);
+
+	if (r != 0)
+		fail_msg("the writer refused what the reader took (%d):\n%s", r, text);
+	q = expect_ok(out);
+	if (!sb_policy_equal(p, q))
+		fail_msg("round trip changed the policy:\n%s\n---\n%s", text, out);
+	free(p);
+	free(q);
+	return out;
+}
+
+/* Tabs in comments are kept; other control bytes are refused on reading,
+ * since the writer could not give them back (it made them spaces). */
+static void test_round_trip_comment_bytes(void **state)
+{
+	char *out = expect_round_trip("; a\tb\t c\n" HEAD);
+
+	assert_non_null(strstr(out, "; a\tb\t c\n"));
+	free(out);
+	free(expect_round_trip("; caf\xc3\xa9 \xff\n" HEAD));
+	expect_error("; a\x01"
+	             "b\n" HEAD,
+	             1, "control character 0x01 in line (only tab is allowed)");
+	expect_error(HEAD "; a\x1b[31m\n", 5, "control character 0x1b");
+	expect_error(HEAD "; a\x7f\n", 5, "control character 0x7f");
+	expect_error(HEAD "; a\rb\n", 5, "control character 0x0d");
+	expect_error(HEAD "program = a\x0b"
+	                  "b\n",
+	             5, "control character 0x0b");
+}
+
+/* The longest comment a line holds (";" and 197 bytes) comes back whole. */
+static void test_round_trip_long_comment(void **state)
+{
+	char text[512], c[198];
+	struct sb_policy *p;
+	char *out;
+
+	memset(c, 'c', 197);
+	c[197] = '\0';
+	snprintf(text, sizeof(text), ";%s\n" HEAD, c);
+	p = expect_ok(text);
+	assert_int_equal(strlen(p->comments[0]), 197);
+	free(p);
+	out = expect_round_trip(text);
+	free(out);
+	/* 196 bytes fit the usual "; " form */
+	snprintf(text, sizeof(text), "; %s\n" HEAD, c + 1);
+	out = expect_round_trip(text);
+	assert_non_null(strstr(out, "; ccc"));
+	free(out);
+	/* a 197-byte comment of multi-byte characters is not cut either */
+	memset(c, '\x80', 196);
+	c[0] = '\xe2';
+	snprintf(text, sizeof(text), ";%s\n" HEAD, c);
+	free(expect_round_trip(text));
+}
+
+static void test_round_trip_program(void **state)
+{
+	char text[512], prog[191];
+
+	free(expect_round_trip("[sandbox]\nversion = 1\nprogram = a\tb;c=d\narch = x86_64\n"));
+	/* "program=" and 190 bytes: the writer's "program = " form is too long */
+	memset(prog, 'p', 190);
+	prog[190] = '\0';
+	snprintf(text, sizeof(text), "[sandbox]\nversion = 1\nprogram=%s\narch = x86_64\n", prog);
+	free(expect_round_trip(text));
+	/* ";x" would come back as an empty value: refused */
+	expect_error("[sandbox]\nversion = 1\nprogram=;x\narch = x86_64\n", 3,
+	             "program ';x' cannot be written back: it starts with ';'");
+}
+
+/* Every list of the first n capabilities, in the shortest spelling the
+ * reader takes: read back equal, or refused as too long to write back. */
+static void test_round_trip_capabilities(void **state)
+{
+	char names[64 * 34], text[64 * 34 + 128], *out;
+	int accepted = 0, refused = 0;
+
+	for (int n = 1; n <= 64; n++) {
+		uint64_t caps = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+		size_t used = 0;
+
+		if (sb_caps_format(caps, names, sizeof(names)) == NULL)
+			break; /* past libcap's last capability */
+		/* "cap_chown, cap_kill" -> "chown,kill" */
+		for (char *s = names; *s; s++) {
+			if (strncmp(s, "cap_", 4) == 0)
+				s += 4;
+			names[used++] = *s == ' ' ? ',' : *s;
+			if (*s == ',')
+				s++;
+		}
+		names[used] = '\0';
+		if (strlen("capabilities=") + used > 198)
+			break;
+		snprintf(text, sizeof(text), HEAD "capabilities=%s\n", names);
+		struct sb_policy *p = NULL;
+		struct sb_error err;
+		if (sb_policy_read_string(text, "t.ini", &p, &err) == 0) {
+			free(p);
+			out = expect_round_trip(text);
+			free(out);
+			accepted++;
+		} else {
+			expect_error(text, 5, "capabilities cannot be written back");
+			refused++;
+		}
+	}
+	assert_true(accepted > 0 && refused > 0);
+}
+
+/* A transition list too long for "transition = a, b" is written compact. */
+static void test_round_trip_transition(void **state)
+{
+	static const char *const names[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "recvmmsg"};
+	char list[256] = "", text[1024], *out;
+
+	for (int i = 0; i < SB_MAX_MARKERS; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+		         names[i % 4]);
+	assert_true(strlen("transition=") + strlen(list) <= 198);
+	snprintf(text, sizeof(text), HEAD "transition=%s\ntransition_after=%s\n", list, list);
+	out = expect_round_trip(text);
+	assert_non_null(strstr(out, "\ntransition=epoll_wait,epoll_pwait,"));
+	free(out);
+}
+
 static void test_comment_limit(void **state)
 {
 	char text[4096] = "";
@@ -596,36 +960,49 @@ static void test_comment_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unknown_section),
-		cmocka_unit_test(test_bad_section_line),
-		cmocka_unit_test(test_unknown_key),
-		cmocka_unit_test(test_key_outside_section),
-		cmocka_unit_test(test_unknown_syscall),
-		cmocka_unit_test(test_bad_action),
-		cmocka_unit_test(test_bad_errno),
-		cmocka_unit_test(test_duplicate_key),
-		cmocka_unit_test(test_missing_value),
-		cmocka_unit_test(test_no_equals),
-		cmocka_unit_test(test_long_line),
-		cmocka_unit_test(test_continuation),
-		cmocka_unit_test(test_missing_keys),
-		cmocka_unit_test(test_bad_sandbox_values),
-		cmocka_unit_test(test_transition_keys),
-		cmocka_unit_test(test_bad_capability),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_first_error_wins),
-		cmocka_unit_test(test_read_any_order),
-		cmocka_unit_test(test_read_minimal),
-		cmocka_unit_test(test_read_missing_file),
-		cmocka_unit_test(test_write_text),
-		cmocka_unit_test(test_write_two_phase_text),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_transition_scope),
-		cmocka_unit_test(test_rewrite_stable),
-		cmocka_unit_test(test_write_atomic),
-		cmocka_unit_test(test_write_refuses),
-		cmocka_unit_test(test_write_long_comment),
-		cmocka_unit_test(test_comment_limit),
+	    cmocka_unit_test(test_unknown_section),
+	    cmocka_unit_test(test_bad_section_line),
+	    cmocka_unit_test(test_unknown_key),
+	    cmocka_unit_test(test_key_outside_section),
+	    cmocka_unit_test(test_unknown_syscall),
+	    cmocka_unit_test(test_bad_action),
+	    cmocka_unit_test(test_bad_errno),
+	    cmocka_unit_test(test_duplicate_key),
+	    cmocka_unit_test(test_missing_value),
+	    cmocka_unit_test(test_no_equals),
+	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_continuation),
+	    cmocka_unit_test(test_missing_keys),
+	    cmocka_unit_test(test_bad_sandbox_values),
+	    cmocka_unit_test(test_transition_keys),
+	    cmocka_unit_test(test_bad_capability),
+	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_endless_line),
+	    cmocka_unit_test(test_endless_zeros),
+	    cmocka_unit_test(test_endless_lines),
+	    cmocka_unit_test(test_read_error_not_eof),
+	    cmocka_unit_test(test_read_sparse_file),
+	    cmocka_unit_test(test_read_not_regular),
+	    cmocka_unit_test(test_forced_allow),
+	    cmocka_unit_test(test_first_error_wins),
+	    cmocka_unit_test(test_read_any_order),
+	    cmocka_unit_test(test_read_minimal),
+	    cmocka_unit_test(test_read_missing_file),
+	    cmocka_unit_test(test_write_text),
+	    cmocka_unit_test(test_write_two_phase_text),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_rewrite_stable),
+	    cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_write_target),
+	    cmocka_unit_test(test_write_refuses),
+	    cmocka_unit_test(test_write_long_comment),
+	    cmocka_unit_test(test_comment_limit),
+	    cmocka_unit_test(test_round_trip_comment_bytes),
+	    cmocka_unit_test(test_round_trip_long_comment),
+	    cmocka_unit_test(test_round_trip_program),
+	    cmocka_unit_test(test_round_trip_capabilities),
+	    cmocka_unit_test(test_round_trip_transition),
+	    cmocka_unit_test(test_transition_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
