@@ -154,19 +154,6 @@ struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase
 	return p->def;
 }
 
-/* Syscalls F1 allows whatever the policy lists, because the mechanism needs
- * them: the launcher's execve runs under F1, and with a transition the
- * markers and `after` calls must reach the tracer and F2 must be injected. */
-static bool f1_mechanism(const struct sb_policy *p, int nr)
-{
-	if (is_syscall(nr, "execve"))
-		return true;
-	if (!p->has_transition)
-		return false;
-	return sb_bit_test(p->tr.marker_set, nr) || sb_bit_test(p->tr.after_set, nr) ||
-	       is_syscall(nr, "seccomp");
-}
-
 /* F1 holds for the whole life of the program, F2 only stacks on it after the
  * transition. So F1 answers what init's phase answers, loosened to serving's
  * answer where that is less strict, whether listed or not: otherwise F1 would
@@ -177,7 +164,9 @@ static struct sb_action f1_action(const struct sb_policy *p, int nr)
 {
 	struct sb_action a = sb_filter_phase_action(p, SB_PHASE_INIT, nr);
 
-	if (f1_mechanism(p, nr))
+	/* what the mechanism needs (execve, seccomp, the markers): the reader
+	 * refuses any other action for those lines */
+	if (sb_policy_forced_allow(p, SB_PHASE_INIT, nr))
 		return sb_allow;
 	if (p->has_transition) {
 		struct sb_action serv = sb_filter_phase_action(p, SB_PHASE_SERVING, nr);
@@ -197,7 +186,7 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
 	if (nr < 0 || nr >= SB_NR_MAX)
 		/* x32 numbers meet the bad-arch action, the rest no rule. */
 		return (nr >= 0 && (nr & 0x40000000)) ? sb_kill : p->def;
-	if (is_named(nr, sb_base_set))
+	if (sb_policy_forced_allow(p, SB_PHASE_SERVING, nr)) /* the base set */
 		return sb_allow;
 	if (kind == SB_FILTER_F2)
 		return sb_filter_phase_action(p, SB_PHASE_SERVING, nr);
