@@ -30,8 +30,13 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen)
 	}
 	if (o->marker_mode == MARKER_NONE)
 		return 0;
-	if (sb_transition_set(&pr->rules[0], o->markers, o->marker_fd, o->marker_after, &bad) < 0) {
-		snprintf(err, errlen, "unknown syscall or family '%s' in the phase marker", bad ? bad : "?");
+	int r = sb_transition_set(&pr->rules[0], o->markers, o->marker_fd, o->marker_after, &bad);
+	if (r < 0) {
+		/* parse_args checked the lists already; this is a second guard */
+		if (bad)
+			snprintf(err, errlen, "unknown syscall or family '%s' in the phase marker", bad);
+		else
+			snprintf(err, errlen, "bad phase marker: %s", r == -E2BIG ? "at most 16 names" : strerror(-r));
 		return -1;
 	}
 	/* a thread's markers count once it (or its creator) made an `after`
