@@ -37,6 +37,14 @@ static bool rule_armed(const struct sb_transition *r, int i, const struct sb_pha
 	return bits & (1u << i);
 }
 
+bool sb_phase_armed_process(const struct sb_transition *rules, int nrules, unsigned was, unsigned now)
+{
+	for (int i = 0; i < nrules && i < MAX_RULES; i++)
+		if ((now & ~was & (1u << i)) && rules[i].scope == SB_SCOPE_PROCESS)
+			return true;
+	return false;
+}
+
 bool sb_phase_armed(const struct sb_transition *rules, int nrules, const struct sb_phase_state *s,
                     unsigned thread_armed)
 {

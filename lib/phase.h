@@ -53,6 +53,10 @@ unsigned sb_phase_thread_start(const struct sb_transition *rules, int nrules);
 bool sb_phase_armed(const struct sb_transition *rules, int nrules, const struct sb_phase_state *s,
                     unsigned thread_armed);
 
+/* Whether a process-scope rule became armed between the process's armed
+ * bits `was` and `now` (every thread must then stop at each entry). */
+bool sb_phase_armed_process(const struct sb_transition *rules, int nrules, unsigned was, unsigned now);
+
 /* The rules `--phase-marker=auto` tries, in order: a server's first wait for
  * work after listen, and an interactive program's first read of stdin.
  * Fills `rules` (at most 2) and returns how many. */

@@ -259,11 +259,7 @@ static void on_after(struct sb_trace *tr, struct sb_thread *t, const struct sb_s
 
 	if (p->ph.phase == SB_PHASE_INIT && p->program_started)
 		sb_phase_marker_thread(tr->o.rules, tr->o.nrules, &p->ph, &t->armed, sc->nr, sc->args);
-	bool others = false;
-	for (int i = 0; i < tr->o.nrules && i < 32; i++)
-		if ((p->ph.armed & ~was & (1u << i)) && tr->o.rules[i].scope == SB_SCOPE_PROCESS)
-			others = true;
-	if (others)
+	if (sb_phase_armed_process(tr->o.rules, tr->o.nrules, was, p->ph.armed))
 		for (struct sb_thread *th = p->threads; th; th = th->next_in_proc)
 			if (th != t && !th->stopped)
 				ptrace(PTRACE_INTERRUPT, th->tid, 0, 0);
