@@ -113,8 +113,9 @@ struct sb_trace_ops {
 	 * marker p->transition_nr. The callback may inject (sb_trace_inject).
 	 * Returns SB_KEEP or SB_DETACH (the engine detaches p), or -errno to
 	 * fail: the engine then kills every traced process and sb_trace_run
-	 * returns it. Whatever it returns, p is serving afterwards, unless the
-	 * injection found the marker thread gone (then p is back in init). */
+	 * returns it. p is still in init during the call; it is serving once
+	 * the callback returned SB_KEEP or SB_DETACH. -ESRCH (the injection
+	 * found the marker thread gone) puts p back in init, still traced. */
 	int (*transition)(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t);
 	void (*new_proc)(void *ctx, struct sb_proc *p, struct sb_proc *parent);
 	void (*exec)(void *ctx, struct sb_proc *p);

@@ -118,6 +118,17 @@ static void keep(struct sb_trace *tr, struct sb_proc *p)
 	}
 }
 
+/* Threads we stopped for an injection that did not happen run on. */
+static void release_stopped(struct sb_trace *tr, struct sb_proc *p)
+{
+	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc)
+		if (t->stopped && !t->held)
+			sb_trace_resume(tr, t);
+}
+
+/* The phase flips only once the callback succeeded: a child whose fork
+ * event the injection collects (sb_trace_inject stops every thread first)
+ * was forked before F2 and so starts in init, as its filter count says. */
 static void finish(struct sb_trace *tr, struct sb_proc *p)
 {
 	struct sb_thread *t = marker_thread(p);
@@ -128,8 +139,6 @@ static void finish(struct sb_trace *tr, struct sb_proc *p)
 		back_to_init(p);
 		return;
 	}
-	p->ph.phase = SB_PHASE_SERVING;
-	report_sleepers(tr, p);
 	if (tr->o.ops && tr->o.ops->transition)
 		r = tr->o.ops->transition(tr->o.ctx, tr, p, t);
 	if (r == -ESRCH) {
@@ -137,6 +146,7 @@ static void finish(struct sb_trace *tr, struct sb_proc *p)
 		 * held one, or wait for a new marker */
 		t->held = false;
 		back_to_init(p);
+		release_stopped(tr, p);
 		if ((t = marker_thread(p)))
 			sb_transition_begin(tr, t, &t->held_sc);
 		return;
@@ -145,7 +155,9 @@ static void finish(struct sb_trace *tr, struct sb_proc *p)
 		tr->fatal = r;
 		return;
 	}
+	p->ph.phase = SB_PHASE_SERVING;
 	p->nfilters = sb_procfs_filters(p->pid, 0);
+	report_sleepers(tr, p);
 	if (r == SB_DETACH) {
 		if ((r = sb_trace_detach_proc(tr, p)) < 0)
 			tr->fatal = r;
