@@ -432,6 +432,8 @@ static void on_exec(struct sb_trace *tr, struct sb_thread *t)
 			t = old;
 		}
 	}
+	t->held = false;
+	sb_transition_abort(tr, p);
 	p->execs++;
 	p->program_started = true;
 	read_argv0(p);

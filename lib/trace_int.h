@@ -72,6 +72,9 @@ void sb_tree_rename(struct sb_trace *tr, struct sb_thread *t, pid_t new_tid);
 
 /* transition.c: the settle step and the transition */
 void sb_transition_begin(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc);
+/* p's program was replaced (execve) while it settled: its marker thread
+ * is gone with the old program, so p is back in init. */
+void sb_transition_abort(struct sb_trace *tr, struct sb_proc *p);
 /* Finish every process whose threads all settled or whose timeout passed. */
 void sb_transition_poll(struct sb_trace *tr);
 

@@ -118,6 +118,14 @@ static void keep(struct sb_trace *tr, struct sb_proc *p)
 	}
 }
 
+void sb_transition_abort(struct sb_trace *tr, struct sb_proc *p)
+{
+	if (!p->settling)
+		return;
+	end_settle(tr, p);
+	back_to_init(p);
+}
+
 /* Threads we stopped for an injection that did not happen run on. */
 static void release_stopped(struct sb_trace *tr, struct sb_proc *p)
 {
