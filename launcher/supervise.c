@@ -34,7 +34,8 @@ static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
 	if (r < 0 || !has || k == SB_ACT_ALLOW || k == SB_ACT_LOG)
 		return r == -ESRCH ? 0 : r;
 	warnx("pid %d holds an io_uring instance at its transition and [serving] does not allow "
-	      "io_uring_enter: the ring would run operations the serving filter never sees; killing the program",
+	      "io_uring_enter: the ring would run operations the serving filter never sees; killing the "
+	      "program",
 	      p->pid);
 	return -EPERM;
 }
@@ -171,7 +172,8 @@ static int killed_syscall(const struct kill_query *q, char *buf, size_t len)
 		if (n < 0)
 			break;
 		rec[n] = '\0';
-		if (!record_matches(q, rec, &msg) || !(a = strstr(msg, " arch=")) || !(s = strstr(msg, " syscall=")))
+		if (!record_matches(q, rec, &msg) || !(a = strstr(msg, " arch=")) ||
+		    !(s = strstr(msg, " syscall=")))
 			continue;
 		found = describe(strtoul(a + 6, NULL, 16), strtol(s + 9, NULL, 10), buf, len);
 	}
@@ -187,7 +189,8 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* a second of slack: the kernel's log clock and ours may drift */
-	struct kill_query q = {pid, mono_us(born) > 1000000 ? mono_us(born) - 1000000 : 0, mono_us(&now) + 1000000};
+	struct kill_query q = {pid, mono_us(born) > 1000000 ? mono_us(born) - 1000000 : 0,
+	                       mono_us(&now) + 1000000};
 	sb_escape(exe, name, sizeof(name));
 	if (killed_syscall(&q, what, sizeof(what)) == 0)
 		warnx("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
@@ -201,7 +204,8 @@ static void on_proc_end(void *ctx, struct sb_proc *p)
 {
 	struct launcher *L = ctx;
 
-	if (p->exited && p->pid != L->root && WIFSIGNALED(p->exit_status) && WTERMSIG(p->exit_status) == SIGSYS)
+	if (p->exited && p->pid != L->root && WIFSIGNALED(p->exit_status) &&
+	    WTERMSIG(p->exit_status) == SIGSYS)
 		report_kill(L, p->pid, &p->born, p->exe, p->ph.phase);
 }
 

@@ -123,7 +123,8 @@ static int run_seccomp(const struct sb_inject *in, const sb_regs *saved, const s
 	return sb_arch_set_regs(in->tid, restored);
 }
 
-int sb_inject_filter(const struct sb_inject *in, const struct sock_fprog *prog, int *pending_sig, pid_t *bad_tid)
+int sb_inject_filter(const struct sb_inject *in, const struct sock_fprog *prog, int *pending_sig,
+                     pid_t *bad_tid)
 {
 	sb_regs saved;
 	int r = sb_arch_get_regs(in->tid, &saved);

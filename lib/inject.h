@@ -26,6 +26,7 @@ struct sb_inject {
  * thread is gone); or, if TSYNC could not synchronise a thread, -EBUSY with
  * that thread in *bad_tid. A signal that stopped the thread meanwhile is put
  * in *pending_sig, to be delivered when it resumes. */
-int sb_inject_filter(const struct sb_inject *in, const struct sock_fprog *prog, int *pending_sig, pid_t *bad_tid);
+int sb_inject_filter(const struct sb_inject *in, const struct sock_fprog *prog, int *pending_sig,
+                     pid_t *bad_tid);
 
 #endif

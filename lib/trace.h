@@ -69,10 +69,10 @@ struct sb_proc {
 	pid_t pid;  /* thread group id */
 	pid_t ppid; /* parent's pid as we saw it (0 for the root) */
 	struct sb_phase_state ph;
-	bool traced;   /* false once detached or gone */
-	bool settling; /* marker seen, waiting for threads to settle */
-	bool detaching; /* serving; threads asleep in a call that an interrupt
-	                   would fail with EINTR leave at their next stop */
+	bool traced;         /* false once detached or gone */
+	bool settling;       /* marker seen, waiting for threads to settle */
+	bool detaching;      /* serving; threads asleep in a call that an interrupt
+	                        would fail with EINTR leave at their next stop */
 	bool transition_now; /* born with fewer filters than its serving parent
 	                        (forked before the parent's injection): its
 	                        first syscall is its transition */
@@ -94,7 +94,7 @@ struct sb_proc {
 	char exe[256];        /* last program exec'd (path given to execve) */
 	struct sb_thread *threads;
 	struct sb_proc *next; /* all processes ever seen, in order of appearance */
-	void *user; /* the tool's own data */
+	void *user;           /* the tool's own data */
 };
 
 /* What ops->transition tells the engine to do with the process. */
@@ -169,8 +169,8 @@ int sb_trace_run(struct sb_trace *tr, int *status);
  * be prog, byte for byte. Signals that arrive meanwhile stay with their
  * thread. Returns 0; -ESRCH if t vanished (p is back in init); or -errno
  * with the reason in why. */
-int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t, const struct sock_fprog *prog,
-                    char *why, size_t whylen);
+int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
+                    const struct sock_fprog *prog, char *why, size_t whylen);
 
 pid_t sb_trace_root_pid(const struct sb_trace *tr);
 /* The records of the processes traced now, in order of appearance. */

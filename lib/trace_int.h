@@ -41,7 +41,7 @@ struct sb_trace {
 	unsigned long stops; /* ptrace stops handled: the cost of tracing */
 	struct timespec t0;
 	struct sb_thread *hash[SB_HASH_SIZE];
-	struct sb_proc *procs; /* traced now, in order of appearance */
+	struct sb_proc *procs;    /* traced now, in order of appearance */
 	struct sb_evqueue queue;  /* events collected early, for the main loop */
 	struct sb_evqueue parked; /* first stops of new processes whose creator
 	                             has not reported the fork yet */

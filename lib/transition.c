@@ -205,7 +205,8 @@ static int quiesce_proc(struct sb_trace *tr, struct sb_proc *p, char *why, size_
 	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc) {
 		int r = sb_quiesce_thread(tr, t);
 		if (r < 0) {
-			snprintf(why, len, "cannot stop thread %d of pid %d: %s", t->tid, p->pid, strerror(-r));
+			snprintf(why, len, "cannot stop thread %d of pid %d: %s", t->tid, p->pid,
+			         strerror(-r));
 			return r;
 		}
 	}
@@ -221,7 +222,8 @@ static int quiesce_sharers(struct sb_trace *tr, struct sb_proc *p, char *why, si
 	int n = 0, r = sb_procfs_vm_sharers(p->pid, sharers, MAX_SHARERS, &n);
 
 	if (r < 0) {
-		snprintf(why, len, "cannot list the processes sharing the memory of pid %d: %s", p->pid, strerror(-r));
+		snprintf(why, len, "cannot list the processes sharing the memory of pid %d: %s", p->pid,
+		         strerror(-r));
 		return r;
 	}
 	if (n > MAX_SHARERS) {
@@ -231,7 +233,8 @@ static int quiesce_sharers(struct sb_trace *tr, struct sb_proc *p, char *why, si
 	for (int i = 0; i < n; i++) {
 		struct sb_proc *q = sb_tree_find_proc(tr, sharers[i]);
 		if (!q) {
-			snprintf(why, len, "pid %d shares the memory of pid %d and is not traced", sharers[i], p->pid);
+			snprintf(why, len, "pid %d shares the memory of pid %d and is not traced", sharers[i],
+			         p->pid);
 			return -EPERM;
 		}
 		if ((r = quiesce_proc(tr, q, why, len)) < 0)
@@ -251,14 +254,15 @@ static void resume_sharers(struct sb_trace *tr, struct sb_proc *p)
 	}
 }
 
-static int check_count(struct sb_trace *tr, struct sb_proc *p, int want, const char *when, char *why, size_t len)
+static int check_count(struct sb_trace *tr, struct sb_proc *p, int want, const char *when, char *why,
+                       size_t len)
 {
 	pid_t bad = 0;
 	int got = 0, r = sb_procfs_all_filters(p->pid, want, &bad, &got);
 
 	if (r == -EPERM)
-		snprintf(why, len, "%s, thread %d of pid %d has %d seccomp filters, not %d", when, bad, p->pid, got,
-		         want);
+		snprintf(why, len, "%s, thread %d of pid %d has %d seccomp filters, not %d", when, bad,
+		         p->pid, got, want);
 	else if (r < 0)
 		snprintf(why, len, "%s, cannot read the filters of pid %d: %s", when, p->pid, strerror(-r));
 	return r;
@@ -279,22 +283,24 @@ static int check_program(pid_t tid, int index, const struct sock_fprog *prog)
 	return memcmp(buf, prog->filter, (size_t)n * sizeof(buf[0])) ? -EPERM : 1;
 }
 
-static int inject_now(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t, const struct sock_fprog *prog,
-                      char *why, size_t len)
+static int inject_now(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
+                      const struct sock_fprog *prog, char *why, size_t len)
 {
 	struct sb_inject in = {.tid = t->tid, .wait = engine_wait, .ctx = tr};
 	pid_t bad = 0;
 	int r = sb_inject_filter(&in, prog, &t->pending_sig, &bad);
 
 	if (r == -EBUSY)
-		snprintf(why, len, "thread %d of pid %d could not take the serving filter (TSYNC)", bad, p->pid);
+		snprintf(why, len, "thread %d of pid %d could not take the serving filter (TSYNC)", bad,
+		         p->pid);
 	else if (r < 0 && r != -ESRCH)
-		snprintf(why, len, "injecting the serving filter into pid %d failed: %s", p->pid, strerror(-r));
+		snprintf(why, len, "injecting the serving filter into pid %d failed: %s", p->pid,
+		         strerror(-r));
 	return r;
 }
 
-int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t, const struct sock_fprog *prog,
-                    char *why, size_t whylen)
+int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
+                    const struct sock_fprog *prog, char *why, size_t whylen)
 {
 	int before = tr->base_filters + 1, r;
 

@@ -23,7 +23,7 @@
 
 #include "caps.h"
 
-#define BIT(c) (UINT64_C(1) << (c))
+#define BIT(c)       (UINT64_C(1) << (c))
 #define UNPRIVILEGED 65534
 
 /* The capability sets a program sees, from /proc/self/status. */
@@ -63,9 +63,8 @@ static int report(void)
 
 	if (read_capsets(&s) < 0)
 		return 1;
-	printf("%llx %llx %llx %llx %llx\n", (unsigned long long)s.inh,
-	       (unsigned long long)s.prm, (unsigned long long)s.eff,
-	       (unsigned long long)s.bnd, (unsigned long long)s.amb);
+	printf("%llx %llx %llx %llx %llx\n", (unsigned long long)s.inh, (unsigned long long)s.prm,
+	       (unsigned long long)s.eff, (unsigned long long)s.bnd, (unsigned long long)s.amb);
 	return 0;
 }
 
@@ -153,8 +152,7 @@ static int check_only(uint64_t keep, int base)
 
 	if (read_capsets(&now) < 0)
 		return base + 1;
-	if (now.bnd != keep || now.prm != keep || now.eff != keep || now.inh != keep ||
-	    now.amb != keep)
+	if (now.bnd != keep || now.prm != keep || now.eff != keep || now.inh != keep || now.amb != keep)
 		return base + 2;
 	if (exec_report(&after) < 0)
 		return base + 3;
@@ -335,14 +333,14 @@ static void test_parse_refuses(void **state)
 
 	expect_bad("cap_bogus", "cap_bogus");
 	expect_bad("chown,bogus", "bogus");
-	expect_bad("12", "12");       /* numbers are refused */
+	expect_bad("12", "12"); /* numbers are refused */
 	expect_bad("cap_12", "cap_12");
 	expect_bad("chownx", "chownx"); /* a name's prefix is not the name */
 	expect_bad("cap_", "cap_");
 	expect_bad("all", "all");
 	expect_bad("chown;net_raw", "chown;net_raw");
 	expect_bad("cap_net_bind_service_and_a_very_long_tail_indeed_more",
-		   "cap_net_bind_service_and_a_very");
+	           "cap_net_bind_service_and_a_very");
 	assert_int_equal(sb_caps_parse("bogus", &caps, tiny, sizeof(tiny)), -EINVAL);
 	assert_string_equal(tiny, "bog");
 	assert_int_equal(sb_caps_parse("bogus", &caps, NULL, 0), -EINVAL);
@@ -354,10 +352,9 @@ static void test_format(void **state)
 
 	assert_string_equal(sb_caps_format(0, buf, sizeof(buf)), "");
 	assert_string_equal(sb_caps_format(BIT(CAP_NET_BIND_SERVICE), buf, sizeof(buf)),
-			    "cap_net_bind_service");
-	assert_string_equal(
-		sb_caps_format(BIT(CAP_NET_RAW) | BIT(CAP_CHOWN), buf, sizeof(buf)),
-		"cap_chown, cap_net_raw");
+	                    "cap_net_bind_service");
+	assert_string_equal(sb_caps_format(BIT(CAP_NET_RAW) | BIT(CAP_CHOWN), buf, sizeof(buf)),
+	                    "cap_chown, cap_net_raw");
 	/* Does not fit: NULL, never a shorter list. */
 	assert_null(sb_caps_format(BIT(CAP_CHOWN) | BIT(CAP_NET_RAW), buf, 12));
 	assert_null(sb_caps_format(BIT(CAP_CHOWN), buf, 9));
@@ -368,8 +365,7 @@ static void test_format(void **state)
 static void test_round_trip(void **state)
 {
 	char buf[2048];
-	uint64_t sets[] = {0, BIT(CAP_CHOWN), BIT(CAP_SYS_ADMIN) | BIT(CAP_NET_BIND_SERVICE),
-			   all_caps()};
+	uint64_t sets[] = {0, BIT(CAP_CHOWN), BIT(CAP_SYS_ADMIN) | BIT(CAP_NET_BIND_SERVICE), all_caps()};
 
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		uint64_t back = 0;
@@ -383,16 +379,16 @@ static void test_round_trip(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_drop_all),
-		cmocka_unit_test(test_drop_keep_one),
-		cmocka_unit_test(test_drop_keep_two),
-		cmocka_unit_test(test_drop_twice),
-		cmocka_unit_test(test_drop_root_without_setpcap),
-		cmocka_unit_test(test_drop_unprivileged),
-		cmocka_unit_test(test_parse_names),
-		cmocka_unit_test(test_parse_refuses),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_drop_all),
+	    cmocka_unit_test(test_drop_keep_one),
+	    cmocka_unit_test(test_drop_keep_two),
+	    cmocka_unit_test(test_drop_twice),
+	    cmocka_unit_test(test_drop_root_without_setpcap),
+	    cmocka_unit_test(test_drop_unprivileged),
+	    cmocka_unit_test(test_parse_names),
+	    cmocka_unit_test(test_parse_refuses),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_round_trip),
 	};
 
 	if (argc == 2 && strcmp(argv[1], "--report") == 0)

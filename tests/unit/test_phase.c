@@ -11,8 +11,8 @@
 
 #include "phase.h"
 
-static const uint64_t fd0[6] = { 0 };
-static const uint64_t fd3[6] = { 3 };
+static const uint64_t fd0[6] = {0};
+static const uint64_t fd3[6] = {3};
 
 static void set_rule(struct sb_transition *tr, const char *markers, int fd, const char *after)
 {
@@ -54,7 +54,7 @@ static void test_marker_fd(void **state)
 {
 	struct sb_transition r;
 	struct sb_phase_state s;
-	uint64_t upper[6] = { 0xffffffff00000000ull };
+	uint64_t upper[6] = {0xffffffff00000000ull};
 
 	set_rule(&r, "read", 0, NULL);
 	sb_phase_start(&s, &r, 1);
@@ -119,13 +119,13 @@ static void test_auto_rules(void **state)
 
 	assert_int_equal(sb_phase_auto_rules(rules), 2);
 	assert_string_equal(sb_transition_format(rules[0].markers, rules[0].nmarkers, buf, sizeof(buf)),
-			    "accept, epoll_wait, poll, select");
+	                    "accept, epoll_wait, poll, select");
 	assert_string_equal(sb_transition_format(rules[0].after, rules[0].nafter, buf, sizeof(buf)),
-			    "listen");
+	                    "listen");
 	assert_int_equal(rules[0].fd, -1);
 	assert_true(sb_bit_test(rules[0].marker_set, SYS_pselect6));
 	assert_string_equal(sb_transition_format(rules[1].markers, rules[1].nmarkers, buf, sizeof(buf)),
-			    "read");
+	                    "read");
 	assert_int_equal(rules[1].nafter, 0);
 	assert_int_equal(rules[1].fd, 0);
 }
@@ -190,15 +190,11 @@ static void test_scope_thread(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scope_thread),
-		cmocka_unit_test(test_start),
-		cmocka_unit_test(test_marker_family),
-		cmocka_unit_test(test_marker_fd),
-		cmocka_unit_test(test_after_arms),
-		cmocka_unit_test(test_marker_in_serving),
-		cmocka_unit_test(test_two_rules),
-		cmocka_unit_test(test_auto_rules),
-		cmocka_unit_test(test_resolve_auto),
+	    cmocka_unit_test(test_scope_thread),  cmocka_unit_test(test_start),
+	    cmocka_unit_test(test_marker_family), cmocka_unit_test(test_marker_fd),
+	    cmocka_unit_test(test_after_arms),    cmocka_unit_test(test_marker_in_serving),
+	    cmocka_unit_test(test_two_rules),     cmocka_unit_test(test_auto_rules),
+	    cmocka_unit_test(test_resolve_auto),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,8 +40,8 @@ static void test_rows(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		if (sb_settle_thread(&r->v) != r->settled || sb_settle_quiet(&r->v) != r->quiet)
-			fail_msg("%s: settled %d (want %d), quiet %d (want %d)", r->what, sb_settle_thread(&r->v),
-			         r->settled, sb_settle_quiet(&r->v), r->quiet);
+			fail_msg("%s: settled %d (want %d), quiet %d (want %d)", r->what,
+			         sb_settle_thread(&r->v), r->settled, sb_settle_quiet(&r->v), r->quiet);
 	}
 }
 
