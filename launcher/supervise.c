@@ -65,8 +65,9 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 	if (L->o->verbose) {
 		char exe[256];
 		sb_escape(p->exe, exe, sizeof(exe));
-		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms", p->pid, exe,
-		      sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms);
+		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms; F2 %s", p->pid, exe,
+		      sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms,
+		      r == 1 ? "read back and verified" : "counted in every thread (not readable here)");
 	}
 	/* complain mode stays attached to report violations */
 	return L->o->mode == SB_MODE_COMPLAIN ? SB_KEEP : SB_DETACH;

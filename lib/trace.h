@@ -167,8 +167,9 @@ int sb_trace_run(struct sb_trace *tr, int *status);
  * exactly the filters its setup installed before, one more in every thread
  * after, and where the kernel lets us read it back (root) the newest must
  * be prog, byte for byte. Signals that arrive meanwhile stay with their
- * thread. Returns 0; -ESRCH if t vanished (p is back in init); or -errno
- * with the reason in why. */
+ * thread. Returns 1 (the program was read back and is prog), 0 (the
+ * filter counts were checked: reading back needs CAP_SYS_ADMIN); -ESRCH if
+ * t vanished (p is back in init); or -errno with the reason in why. */
 int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
                     const struct sock_fprog *prog, char *why, size_t whylen);
 

@@ -316,7 +316,6 @@ int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
 	r = check_program(t->tid, before, prog);
 	if (r == -EPERM)
 		snprintf(why, whylen, "the filter installed in pid %d is not the serving filter", p->pid);
-	r = r < 0 ? r : 0;
 out:
 	resume_sharers(tr, p);
 	return r;

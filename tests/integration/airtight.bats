@@ -97,9 +97,15 @@ refute_escape() {
 	[[ $status -eq 159 ]]
 	assert_kill_report "$ERR" serving uname
 	refute_escape
-	esc -- plain plain
+	esc -v -- plain plain
 	[[ $status -eq 0 ]]
 	assert_contains "$output" "status filters=2 tracer=0"
+	# as root the launcher reads F2 back from the kernel and compares it
+	if [[ $(id -u) -eq 0 ]]; then
+		assert_contains "$ERR" "F2 read back and verified"
+	else
+		assert_contains "$ERR" "F2 counted in every thread"
+	fi
 }
 
 @test "fake seccomp() result: a program with a filter of its own at its transition is killed, named" {
