@@ -20,6 +20,8 @@
 #include "exec.h"
 #include "exitcodes.h"
 #include "forward.h"
+#include "output.h"
+#include "spawn.h"
 #include "util.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -73,35 +75,54 @@ static void load_policy(struct launcher *L)
 		die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));
 }
 
-static int exit_for_exec_error(const char *prog, int r)
+/* The program could not be started: the same message and status in every
+ * mode, and in sandbox-profile (one spawn path, one exit map). */
+static int start_failure(const char *prog, int r, int status)
 {
-	warnx("cannot execute %s: %s", prog, strerror(-r));
-	return r == -ENOENT                    ? SB_EXIT_NOT_FOUND
-	       : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
-	                                       : SB_EXIT_LAUNCHER;
+	char msg[512];
+	bool setup = sb_spawn_failed_step(r, status) == SB_SPAWN_SETUP;
+
+	sb_exec_message(msg, sizeof(msg), setup ? "confine" : "execute", prog, -r);
+	warnx("%s", msg);
+	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-r);
 }
 
-/* Single phase, enforce: F1 and execve, no tracer at all. */
-static int run_untraced(struct launcher *L, int *status)
+/* Wait for the child without reaping it first: while it is a zombie its pid
+ * cannot be reused, so a signal forwarded meanwhile reaches it or nothing. */
+static int wait_child(pid_t pid, int *status)
 {
-	L->root = fork();
-	if (L->root < 0)
-		return -errno;
-	if (L->root == 0) {
-		int r = child_confine(L);
-		if (r == 0) {
-			execv(L->path, L->o->argv);
-			r = -errno;
-		}
-		_exit(r == -ENOENT   ? SB_EXIT_NOT_FOUND
-		      : r == -EACCES ? SB_EXIT_CANNOT_EXEC
-		                     : SB_EXIT_LAUNCHER);
-	}
-	sb_forward_target(L->root);
-	while (waitpid(L->root, status, 0) < 0)
+	siginfo_t si;
+
+	while (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return -errno;
+	sb_forward_target(0);
+	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	return 0;
+}
+
+/* Single phase, enforce: F1 and execve, no tracer at all; the child is
+ * started as the traced ones are (spawn.c). Returns as sb_trace_run. */
+static int run_untraced(struct launcher *L, int *status)
+{
+	struct sb_spawn sp;
+	int r = sb_spawn_start(&sp, L->path, L->o->argv, child_confine, L);
+
+	if (r < 0) {
+		sb_forward_end();
+		die("cannot start %s: %s", L->path, strerror(-r));
+	}
+	L->root = sp.pid;
+	sb_forward_target(L->root); /* held signals go to the child now */
+	r = sb_spawn_go(&sp);
+	if (r == 0)
+		r = wait_child(L->root, status);
+	if (r == 0)
+		r = sb_spawn_read_error(sp.err_fd);
+	sb_spawn_close(&sp);
+	return r;
 }
 
 /* Two phases, or complain mode: traced from before the first instruction. */
@@ -124,8 +145,11 @@ static int run_traced(struct launcher *L, int *status)
 	};
 
 	L->trace = sb_trace_start(L->path, L->o->argv, &t);
-	if (!L->trace)
-		die("cannot trace %s: %s (is sandbox-run itself traced?)", L->path, strerror(errno));
+	if (!L->trace) {
+		int e = errno;
+		sb_forward_end();
+		die("cannot trace %s: %s (is sandbox-run itself traced?)", L->path, strerror(e));
+	}
 	L->root = sb_trace_root_pid(L->trace);
 	sb_forward_target(L->root);
 	int r = sb_trace_run(L->trace, status);
@@ -146,6 +170,22 @@ static int write_learned(const struct launcher *L)
 	return r;
 }
 
+/* --learn: the policy plus what was missing goes to a file once the program
+ * ended. Found unwritable then, the whole run would be lost: check now, with
+ * the policy as it will be written (the learned lines only add syscalls). */
+static void prepare_learned(struct launcher *L)
+{
+	char msg[512];
+
+	if (!L->o->learn)
+		return;
+	if (!(L->learned = sb_policy_new()))
+		die("out of memory");
+	*L->learned = *L->policy;
+	if (sb_output_check(L->learned, L->o->learn, msg, sizeof(msg)) < 0)
+		die("--learn: %s; nothing was run", msg);
+}
+
 void launcher_free(struct launcher *L)
 {
 	sb_trace_free(L->trace);
@@ -164,27 +204,32 @@ int launch(struct launcher *L)
 	load_policy(L);
 	if (L->o->check)
 		return launcher_check(L);
-	/* 2. The program exists and may be executed (127 / 126 otherwise). */
+	/* 2. The program exists and may be executed (127 / 126 otherwise), and
+	 *    the --learn output can be written (125 otherwise). */
 	if ((r = sb_resolve_program(L->o->argv[0], L->path, sizeof(L->path))) < 0)
-		return exit_for_exec_error(L->o->argv[0], r);
-	if (L->o->learn && !(L->learned = sb_policy_new()))
-		die("out of memory");
-	if (L->learned)
-		*L->learned = *L->policy;
-	/* 3. Signals sent to us will reach the program once it exists. */
-	sb_forward_signals(forwarded, SB_ARRAY_SIZE(forwarded));
-	/* 4. The child drops capabilities, sets no_new_privs and loads F1
-	 *    before execve (child_confine). Two-phase policies: the tracer is
-	 *    attached before that (pipe handshake), is killed with us
-	 *    (PTRACE_O_EXITKILL), injects F2 at each transition and detaches. */
+		return start_failure(L->o->argv[0], r, 0);
+	prepare_learned(L);
+	/* 3. Signals sent to us from now on are held (blocked) until the child
+	 *    can take them, then forwarded: none is lost. */
+	if ((r = sb_forward_begin(forwarded, SB_ARRAY_SIZE(forwarded))) < 0)
+		die("cannot forward signals: %s", strerror(-r));
+	/* 4. The child (spawn.c) restores our signal state, drops capabilities,
+	 *    sets no_new_privs and loads F1 before execve (child_confine).
+	 *    Two-phase policies and complain mode: the tracer is attached before
+	 *    that (handshake), is killed with us (PTRACE_O_EXITKILL), injects F2
+	 *    at each transition and detaches. */
 	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
 	clock_gettime(CLOCK_MONOTONIC, &L->started);
+	status = -1; /* no wait status: set only once the child is gone */
 	r = traced ? run_traced(L, &status) : run_untraced(L, &status);
 	sb_forward_target(0);
-	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)
-		return exit_for_exec_error(L->path, r);
+	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
+		return start_failure(L->path, r, status);
+	if (r < 0 && status != -1)
+		r = 0; /* a signal ended the child at its execve: passed on below */
 	if (r < 0) {
-		warnx("%s was killed: tracing failed: %s", L->path, strerror(-r));
+		warnx("%s was killed: %s failed: %s", L->path, traced ? "tracing" : "waiting for it",
+		      strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}
 	/* 5. The program is gone: say how, and pass its status on. */

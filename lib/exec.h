@@ -1,13 +1,24 @@
-/* exec.h - finding the program to run, as execvp(3) would. */
+/* exec.h - finding the program to run, as execvp(3) would, and the one
+ * message both programs print when it cannot be started. */
 #ifndef SB_EXEC_H
 #define SB_EXEC_H
 
 #include <stddef.h>
 
 /* Resolve `name` through PATH (a name with a '/' is taken as is) into buf.
- * Returns 0, -ENOENT (not found: exit 127) or -EACCES (found, not
- * executable: exit 126). */
+ * Returns 0 or -errno, for sb_exit_for_errno(): -ENOENT (not found, or an
+ * empty name), -EACCES (found, not executable), -ENAMETOOLONG (the name, or
+ * DIR/name, does not fit in len bytes or exceeds NAME_MAX: never cut), or
+ * what stat(2) said of a name with a '/' (-ENOTDIR, -ELOOP...). */
 int sb_resolve_program(const char *name, char *buf, size_t len);
+
+/* Longer names are shown as their first and last halves of this. */
+#define SB_EXEC_NAME_SHOWN 120
+
+/* "cannot VERB NAME: strerror(err)" into buf (snprintf's result), VERB
+ * "execute" or "confine"; an empty NAME is shown as '' and said to be
+ * empty, a long one cut in the middle with its length. */
+int sb_exec_message(char *buf, size_t len, const char *verb, const char *name, int err);
 
 /* The exit status scripts expect for a wait status: the code, or 128+N. */
 int sb_exit_status(int wait_status);

@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "forward.h"
 #include "procfs.h"
+#include "spawn.h"
 #include "trace_int.h"
 #include "util.h"
 
@@ -54,67 +55,36 @@ double sb_trace_now_ms(const struct sb_trace *tr)
 	return (double)(now.tv_sec - tr->t0.tv_sec) * 1e3 + (double)(now.tv_nsec - tr->t0.tv_nsec) / 1e6;
 }
 
-/* The child: wait until the tracer is attached (a pipe, not SIGSTOP: a stop
- * would leave the threads group-stopped at detach), set up, exec. */
-SB_NORETURN static void run_child(const char *path, char *const argv[], const struct sb_trace_opts *o,
-                                  int go_fd, int err_fd)
-{
-	char c;
-	int rc = 0;
-
-	if (read(go_fd, &c, 1) != 1)
-		_exit(125); /* the tracer is gone: never run untraced */
-	if (o->child_setup)
-		rc = o->child_setup(o->ctx);
-	if (rc == 0) {
-		execv(path, argv);
-		rc = -errno;
-	}
-	if (write(err_fd, &rc, sizeof(rc)) < 0) {
-		/* nothing more to say: the exit status tells */
-	}
-	_exit(rc == -ENOENT ? 127 : rc == -EACCES || rc == -ENOEXEC ? 126 : 125);
-}
-
+/* The child is started by spawn.c, which every mode shares: it waits for
+ * the go byte until PTRACE_SEIZE is done (a handshake, not SIGSTOP: a stop
+ * would leave the threads group-stopped at detach), sets up, execs. */
 struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
 {
-	int go[2], err[2];
+	struct sb_spawn sp;
 	struct sb_trace *tr = calloc(1, sizeof(*tr));
+	int r;
 
 	if (!tr)
 		return NULL;
 	tr->o = *o;
 	tr->err_fd = -1;
 	tr->base_filters = sb_procfs_filters(getpid(), 0);
-	if (tr->base_filters < 0)
-		goto fail; /* no seccomp in this kernel, or no /proc */
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+	if (tr->base_filters < 0) {
+		r = tr->base_filters; /* no seccomp in this kernel, or no /proc */
 		goto fail;
-	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
-	tr->root = fork();
-	if (tr->root < 0)
-		goto fail;
-	if (tr->root == 0) {
-		close(go[1]);
-		close(err[0]);
-		run_child(path, argv, o, go[0], err[1]);
 	}
-	close(go[0]);
-	close(err[1]);
-	tr->err_fd = err[0];
-	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
-		int e = errno;
-		kill(tr->root, SIGKILL);
-		waitpid(tr->root, NULL, 0);
-		close(go[1]);
-		errno = e;
+	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
+	if ((r = sb_spawn_start(&sp, path, argv, o->child_setup, o->ctx)) < 0)
 		goto fail;
+	tr->root = sp.pid;
+	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
+		r = -errno;
+		goto kill;
 	}
 	struct sb_thread *t = new_task(tr, tr->root, NULL);
 	if (!t) {
-		kill(tr->root, SIGKILL);
-		errno = ENOMEM;
-		goto fail;
+		r = -ENOMEM;
+		goto kill;
 	}
 	t->started = true; /* seized, not auto-attached: no attach stop */
 	/* The child is seized: from now on the tracer may be non-dumpable, so
@@ -122,17 +92,18 @@ struct sb_trace *sb_trace_start(const char *path, char *const argv[], const stru
 	 * filter lives there). Before the go byte, so the program never runs
 	 * beside a dumpable tracer. */
 	if (o->protect_tracer && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		kill(tr->root, SIGKILL);
-		goto fail;
+		r = -errno;
+		goto kill;
 	}
-	if (write(go[1], "g", 1) != 1) {
-		kill(tr->root, SIGKILL);
-		goto fail;
-	}
-	close(go[1]);
+	if ((r = sb_spawn_go(&sp)) < 0)
+		goto kill;
+	tr->err_fd = sp.err_fd;
 	return tr;
+kill:
+	sb_spawn_abort(&sp);
 fail:
 	sb_trace_free(tr);
+	errno = -r;
 	return NULL;
 }
 
@@ -528,16 +499,16 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 	}
 }
 
-/* A failed initial execve is written by the child on a close-on-exec pipe. */
+/* A failed setup or initial execve is in the child's error record
+ * (spawn.c); the root's exit status tells which step. */
 static void read_exec_error(struct sb_trace *tr)
 {
-	int rc = 0;
+	int r = sb_spawn_read_error(tr->err_fd);
 
-	if (tr->err_fd < 0)
-		return;
-	if (read(tr->err_fd, &rc, sizeof(rc)) == sizeof(rc) && rc < 0)
-		tr->exec_err = -rc;
-	close(tr->err_fd);
+	if (r < 0)
+		tr->exec_err = -r;
+	if (tr->err_fd >= 0)
+		close(tr->err_fd);
 	tr->err_fd = -1;
 }
 

@@ -1,18 +1,31 @@
-/* sandbox-profile: learn a program's init and serving syscall sets. */
+/* sandbox-profile: learn a program's init and serving syscall sets.
+ *
+ * Invariants: everything that can refuse the run's result (the policy's
+ * content, the output, a merge) is checked before the program starts, so a
+ * run is never lost to them; with --merge, what is written is this run merged
+ * into the file as it is at save time, under a lock, so concurrent profilers
+ * merging into one file lose no run.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exec.h"
 #include "caps.h"
 #include "exitcodes.h"
 #include "forward.h"
+#include "output.h"
 #include "profile.h"
+#include "spawn.h"
 #include "util.h"
 
 static char *default_output(const char *program)
@@ -27,8 +40,8 @@ static char *default_output(const char *program)
 	return out;
 }
 
-/* Read the policy to merge into before anything runs: a malformed one is
- * refused with file:line and left untouched. */
+/* The policy to merge into, or NULL if there is none yet; a malformed one
+ * is refused with file:line and left untouched. */
 static struct sb_policy *load_existing(const char *path)
 {
 	struct sb_policy *old = NULL;
@@ -68,35 +81,129 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	}
 }
 
-/* An auto run in which no process reached a transition was all init: merged
- * into a two-phase policy, its calls go to [init] under that policy's rule
- * (sandbox-run would have kept such a run under F1 throughout). */
-static void save(struct sb_policy *new, struct sb_policy *old, const char *out, bool auto_mode)
+static struct sb_policy *copy_policy(const struct sb_policy *p)
 {
-	struct sb_error err = {0};
-	struct sb_policy *p = new;
-	int r;
+	struct sb_policy *c = sb_policy_new();
 
-	if (old && auto_mode && old->has_transition && !new->has_transition) {
+	if (!c)
+		die("out of memory");
+	*c = *p;
+	return c;
+}
+
+/* The policy save() writes: this run alone, or merged into `old`. An auto
+ * run in which no process reached a transition was all init: merged into a
+ * two-phase policy, its calls go to [init] under that policy's rule
+ * (sandbox-run would have kept such a run under F1 throughout). NULL, with
+ * the reason in err, if the merge is refused. */
+static struct sb_policy *result(const struct sb_policy *run, const struct sb_policy *old, bool auto_mode,
+                                struct sb_error *err)
+{
+	sb_autofree struct sb_policy *new = copy_policy(run);
+	struct sb_policy *dst;
+
+	if (!old)
+		return sb_steal_pointer(&new);
+	dst = copy_policy(old);
+	if (auto_mode && old->has_transition && !new->has_transition) {
 		new->has_transition = true;
 		new->tr = old->tr;
 	}
-	if (old) {
-		if (sb_policy_merge(old, new, &err) < 0)
-			die("cannot merge this run into %s: %s (the file is unchanged)", out, err.msg);
-		p = old;
+	if (sb_policy_merge(dst, new, err) < 0) {
+		free(dst);
+		return NULL;
 	}
+	return dst;
+}
+
+/* Before the program runs: the policy as it will be written (merged, with
+ * this run's program, comments, capabilities and rule) is one the writer
+ * takes, and the output can receive it. `old` is the file read now: at save
+ * time the file is read again. */
+static void check_output(const struct sb_policy *run, const struct sb_policy *old, const char *out,
+                         bool auto_mode)
+{
+	struct sb_error err = {0};
+	char msg[768];
+	sb_autofree struct sb_policy *p = result(run, old, auto_mode, &err);
+
+	if (!p)
+		die("cannot merge a run into %s: %s; nothing was run", out, err.msg);
+	if (sb_output_check(p, out, msg, sizeof(msg)) < 0)
+		die("%s; nothing was run", msg);
+}
+
+/* --merge: an exclusive flock on the target's directory, from the re-read
+ * to the rename. Not on the file itself: the rename replaces that inode, so
+ * a waiting profiler would lock a file no longer there; not on a lock file,
+ * which would stay behind. Released when the fd closes, or we die. */
+static int lock_target(const char *out)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	sb_output_dir(out, dir, sizeof(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+		die("cannot lock %s to merge into %s: %s (the file is unchanged)", dir, out, strerror(errno));
+	return fd;
+}
+
+/* Write this run, merged into the file as it is now when merging. */
+static void save(const struct sb_policy *run, const struct profile_opts *o, const char *out)
+{
+	struct sb_error err = {0};
+	int lock = o->merge ? lock_target(out) : -1;
+	sb_autofree struct sb_policy *old = o->merge ? load_existing(out) : NULL;
+	sb_autofree struct sb_policy *p = result(run, old, o->marker_mode == MARKER_AUTO, &err);
+	int r;
+
+	if (!p)
+		die("cannot merge this run into %s: %s (the file is unchanged)", out, err.msg);
 	r = sb_policy_write(p, out);
 	if (r < 0)
 		die("cannot write %s: %s (the previous file, if any, is unchanged)", out, strerror(-r));
+	if (lock >= 0)
+		close(lock);
 }
 
-static int exec_failure(const char *prog, int r)
+/* As sandbox-run's: the same message and status for the same failure. */
+static int start_failure(const char *prog, int r, int status)
 {
-	warnx("cannot execute %s: %s", prog, strerror(-r));
-	return r == -ENOENT                    ? SB_EXIT_NOT_FOUND
-	       : r == -EACCES || r == -ENOEXEC ? SB_EXIT_CANNOT_EXEC
-	                                       : SB_EXIT_LAUNCHER;
+	char msg[512];
+	bool setup = sb_spawn_failed_step(r, status) == SB_SPAWN_SETUP;
+
+	sb_exec_message(msg, sizeof(msg), setup ? "confine" : "execute", prog, -r);
+	warnx("%s", msg);
+	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-r);
+}
+
+/* Trace the program to its end; the policy is written unless it could not
+ * be started. Returns the exit status. */
+static int profile(struct profiler *pr, const char *path, const char *out)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	const struct profile_opts *o = pr->opts;
+	int status = -1; /* no wait status: set only once the program is gone */
+	int r = sb_forward_begin(sigs, SB_ARRAY_SIZE(sigs));
+
+	if (r < 0)
+		die("cannot forward signals: %s", strerror(-r));
+	r = profiler_run(pr, path, &status);
+	if (!pr->trace) {
+		sb_forward_end();
+		die("cannot trace %s: %s", path, strerror(-r));
+	}
+	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
+		return start_failure(path, r, status);
+	if (r < 0 && status != -1)
+		r = 0; /* a signal ended the child at its execve: an empty run */
+	if (r < 0)
+		warnx("tracing failed: %s; writing what was seen", strerror(-r));
+	save(pr->policy, o, out);
+	if (!o->quiet)
+		report_summary(pr, out, status);
+	return r < 0 ? SB_EXIT_LAUNCHER : sb_exit_status(status);
 }
 
 int main(int argc, char **argv)
@@ -104,7 +211,7 @@ int main(int argc, char **argv)
 	struct profile_opts o;
 	struct profiler pr = {.opts = &o};
 	char err[256], path[4096];
-	int status = 0, r;
+	int r;
 
 	sb_progname = "sandbox-profile";
 	sb_die_status = SB_EXIT_LAUNCHER;
@@ -120,10 +227,10 @@ int main(int argc, char **argv)
 	}
 	r = sb_resolve_program(o.argv[0], path, sizeof(path));
 	if (r < 0)
-		return exec_failure(o.argv[0], r);
+		return start_failure(o.argv[0], r, 0);
 	sb_autofree char *default_out = o.output ? NULL : default_output(o.argv[0]);
 	const char *out = o.output ? o.output : default_out;
-	struct sb_policy *old = o.merge ? load_existing(out) : NULL;
+	sb_autofree struct sb_policy *old = o.merge ? load_existing(out) : NULL;
 	pr.policy = sb_policy_new();
 	if (!pr.policy)
 		die("out of memory");
@@ -132,21 +239,10 @@ int main(int argc, char **argv)
 		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
 		die("%s", err);
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-	sb_forward_signals(sigs, SB_ARRAY_SIZE(sigs));
-	r = profiler_run(&pr, path, &status);
-	if (!pr.trace)
-		die("cannot trace %s: %s", path, strerror(-r));
-	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)
-		return exec_failure(path, r);
-	if (r < 0)
-		warnx("tracing failed: %s; writing what was seen", strerror(-r));
-	save(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
-	if (!o.quiet)
-		report_summary(&pr, out, status);
+	check_output(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
+	r = profile(&pr, path, out);
 	sb_trace_free(pr.trace);
 	profiler_free(&pr);
 	free(pr.policy);
-	free(old);
-	return r < 0 ? SB_EXIT_LAUNCHER : sb_exit_status(status);
+	return r;
 }
