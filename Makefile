@@ -24,7 +24,7 @@ CFLAGS ?= -O2 -g
 # -MMD -MP: each compile writes a .d file beside its output listing the
 # headers it included, so touching a header rebuilds only its users.
 DEPFLAGS := -MMD -MP
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -DSB_VERSION='"$(VERSION)"' $(CFLAGS)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' $(CFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih)
 
 ifeq ($(SANITIZE),1)
@@ -35,6 +35,9 @@ endif
 
 LIB_SRC := $(wildcard lib/*.c lib/arch/x86_64/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# common/: what both programs share and lib/ must not have (messages that
+# exit, option parsing, program lookup).
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 PROFILER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard profiler/*.c))
 LAUNCHER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard launcher/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -58,17 +61,17 @@ $(BUILD)/%.o: %.c $(BUILD)/%.d
 $(BUILD)/libsandbox.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(BUILD)/libsandbox.a
+$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(BUILD)/libsandbox.a
+$(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests may include the programs' CLI parsers (profiler/cli.c, launcher/cli.c).
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iprofiler -Ilauncher $(LDFLAGS) -o $@ $< \
-		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(BUILD)/libsandbox.a $(LDLIBS) -lcmocka
+		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(COMMON_OBJ) $(BUILD)/libsandbox.a $(LDLIBS) -lcmocka
 
 # Fixtures are traced programs: never sanitized (ASan adds syscalls of its own).
 $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
@@ -81,7 +84,7 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
 # That holds for the .d files named in DEPFILES (add new outputs' there); any
 # other object built by the %.o rule still builds, and its .d is still read
 # (and kept: .PRECIOUS), but a missing one does not force a rebuild.
-DEPFILES := $(LIB_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) \
+DEPFILES := $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) $(FIXTURE_BIN:=.d)
 $(DEPFILES):
 $(BUILD)/%.d: ;

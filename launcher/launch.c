@@ -22,6 +22,7 @@
 #include "forward.h"
 #include "output.h"
 #include "spawn.h"
+#include "msg.h"
 #include "util.h"
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -49,8 +50,8 @@ static int child_confine(void *ctx)
 static void policy_error(const struct sb_error *e, const char *path, int r)
 {
 	if (e->line)
-		die("%s:%d: %s", e->file, e->line, e->msg);
-	die("%s: %s", path, e->msg[0] ? e->msg : strerror(-r));
+		sb_die("%s:%d: %s", e->file, e->line, e->msg);
+	sb_die("%s: %s", path, e->msg[0] ? e->msg : strerror(-r));
 }
 
 /* Read the policy and build both filters: a policy that cannot become a
@@ -64,7 +65,7 @@ static void load_policy(struct launcher *L)
 	if (r < 0)
 		policy_error(&err, L->o->policy, r);
 	if ((r = sb_filter_build(L->policy, SB_FILTER_F1, L->o->mode, &L->f1)) < 0)
-		die("%s: cannot build the init filter: %s", L->o->policy, strerror(-r));
+		sb_die("%s: cannot build the init filter: %s", L->o->policy, strerror(-r));
 	if (!L->policy->has_transition)
 		return;
 	r = sb_filter_build(L->policy, SB_FILTER_F2, L->o->mode, &f2);
@@ -72,7 +73,7 @@ static void load_policy(struct launcher *L)
 		r = sb_filter_export(f2, &L->f2);
 	seccomp_release(f2);
 	if (r < 0)
-		die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));
+		sb_die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));
 }
 
 /* The program could not be started: the same message and status in every
@@ -83,7 +84,7 @@ static int start_failure(const char *prog, int r, int status)
 	bool setup = sb_spawn_failed_step(r, status) == SB_SPAWN_SETUP;
 
 	sb_exec_message(msg, sizeof(msg), setup ? "confine" : "execute", prog, -r);
-	warnx("%s", msg);
+	sb_warn("%s", msg);
 	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-r);
 }
 
@@ -112,7 +113,7 @@ static int run_untraced(struct launcher *L, int *status)
 
 	if (r < 0) {
 		sb_forward_end();
-		die("cannot start %s: %s", L->path, strerror(-r));
+		sb_die("cannot start %s: %s", L->path, strerror(-r));
 	}
 	L->root = sp.pid;
 	sb_forward_target(L->root); /* held signals go to the child now */
@@ -148,13 +149,13 @@ static int run_traced(struct launcher *L, int *status)
 	if (!L->trace) {
 		int e = errno;
 		sb_forward_end();
-		die("cannot trace %s: %s (is sandbox-run itself traced?)", L->path, strerror(e));
+		sb_die("cannot trace %s: %s (is sandbox-run itself traced?)", L->path, strerror(e));
 	}
 	L->root = sb_trace_root_pid(L->trace);
 	sb_forward_target(L->root);
 	int r = sb_trace_run(L->trace, status);
 	if (L->o->verbose)
-		warnx("%lu ptrace stops, %d transition%s", sb_trace_stops(L->trace), L->transitions,
+		sb_warn("%lu ptrace stops, %d transition%s", sb_trace_stops(L->trace), L->transitions,
 		      L->transitions == 1 ? "" : "s");
 	return r;
 }
@@ -164,9 +165,9 @@ static int write_learned(const struct launcher *L)
 	int r = sb_policy_write(L->learned, L->o->learn);
 
 	if (r < 0)
-		warnx("cannot write %s: %s", L->o->learn, strerror(-r));
+		sb_warn("cannot write %s: %s", L->o->learn, strerror(-r));
 	else if (!L->o->quiet)
-		warnx("wrote %s", L->o->learn);
+		sb_warn("wrote %s", L->o->learn);
 	return r;
 }
 
@@ -180,10 +181,10 @@ static void prepare_learned(struct launcher *L)
 	if (!L->o->learn)
 		return;
 	if (!(L->learned = sb_policy_new()))
-		die("out of memory");
+		sb_die("out of memory");
 	*L->learned = *L->policy;
 	if (sb_output_check(L->learned, L->o->learn, msg, sizeof(msg)) < 0)
-		die("--learn: %s; nothing was run", msg);
+		sb_die("--learn: %s; nothing was run", msg);
 }
 
 void launcher_free(struct launcher *L)
@@ -212,7 +213,7 @@ int launch(struct launcher *L)
 	/* 3. Signals sent to us from now on are held (blocked) until the child
 	 *    can take them, then forwarded: none is lost. */
 	if ((r = sb_forward_begin(forwarded, SB_ARRAY_SIZE(forwarded))) < 0)
-		die("cannot forward signals: %s", strerror(-r));
+		sb_die("cannot forward signals: %s", strerror(-r));
 	/* 4. The child (spawn.c) restores our signal state, drops capabilities,
 	 *    sets no_new_privs and loads F1 before execve (child_confine).
 	 *    Two-phase policies and complain mode: the tracer is attached before
@@ -228,7 +229,7 @@ int launch(struct launcher *L)
 	if (r < 0 && status != -1)
 		r = 0; /* a signal ended the child at its execve: passed on below */
 	if (r < 0) {
-		warnx("%s was killed: %s failed: %s", L->path, traced ? "tracing" : "waiting for it",
+		sb_warn("%s was killed: %s failed: %s", L->path, traced ? "tracing" : "waiting for it",
 		      strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "exitcodes.h"
 #include "launch.h"
+#include "msg.h"
 #include "util.h"
 
 int main(int argc, char **argv)
@@ -15,7 +16,7 @@ int main(int argc, char **argv)
 	sb_progname = "sandbox-run";
 	sb_die_status = SB_EXIT_LAUNCHER;
 	if (run_parse_args(argc, argv, &o, err, sizeof(err)) < 0)
-		die("%s", err);
+		sb_die("%s", err);
 	if (o.help) {
 		fputs(run_usage, stdout);
 		return SB_EXIT_OK;

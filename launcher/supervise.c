@@ -19,6 +19,7 @@
 #include "filter.h"
 #include "procfs.h"
 #include "launch.h"
+#include "msg.h"
 #include "util.h"
 
 /* A ring set up in init goes on running operations after the transition
@@ -33,7 +34,7 @@ static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
 
 	if (r < 0 || !has || k == SB_ACT_ALLOW || k == SB_ACT_LOG)
 		return r == -ESRCH ? 0 : r;
-	warnx("pid %d holds an io_uring instance at its transition and [serving] does not allow "
+	sb_warn("pid %d holds an io_uring instance at its transition and [serving] does not allow "
 	      "io_uring_enter: the ring would run operations the serving filter never sees; killing the "
 	      "program",
 	      p->pid);
@@ -56,7 +57,7 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 	if (r == -ESRCH)
 		return r;
 	if (r < 0) {
-		warnx("%s; killing the program", why);
+		sb_warn("%s; killing the program", why);
 		return r;
 	}
 	L->transitions++;
@@ -65,7 +66,7 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 	if (L->o->verbose) {
 		char exe[256];
 		sb_escape(p->exe, exe, sizeof(exe));
-		warnx("pid %d (%s): serving from %s by tid %d, settled in %.2f ms; F2 %s", p->pid, exe,
+		sb_warn("pid %d (%s): serving from %s by tid %d, settled in %.2f ms; F2 %s", p->pid, exe,
 		      sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms,
 		      r == 1 ? "read back and verified" : "counted in every thread (not readable here)");
 	}
@@ -89,7 +90,7 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	sb_bit_set(L->reported[ph], sc->nr);
 	char exe[256];
 	sb_escape(t->proc->exe, exe, sizeof(exe));
-	warnx("complain: pid %d (%s) in %s would be denied %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)",
+	sb_warn("complain: pid %d (%s) in %s would be denied %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)",
 	      t->tid, exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
 	      (unsigned long long)sc->args[0], (unsigned long long)sc->args[1],
 	      (unsigned long long)sc->args[2], (unsigned long long)sc->args[3],
@@ -194,9 +195,9 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 	                       mono_us(&now) + 1000000};
 	sb_escape(exe, name, sizeof(name));
 	if (killed_syscall(&q, what, sizeof(what)) == 0)
-		warnx("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
+		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
 	else
-		warnx("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
+		sb_warn("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		      "--mode=complain --policy %s -- ...",
 		      name, pid, sb_phase_name(ph), L->o->policy);
 }

@@ -5,54 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *sb_progname = "sandbox";
-int sb_die_status = 1;
-
-static void vmsg(const char *fmt, va_list ap, int err)
-{
-	fprintf(stderr, "%s: ", sb_progname);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-}
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap, 0);
-	va_end(ap);
-	exit(sb_die_status);
-}
-
-void pdie(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap, err);
-	va_end(ap);
-	exit(sb_die_status);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap, 0);
-	va_end(ap);
-}
-
-void pwarn(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap, err);
-	va_end(ap);
-}
-
 void sb_freep(void *p)
 {
 	free(*(void **)p);

@@ -1,7 +1,7 @@
-/* util.h - error reporting and small helpers for the programs.
+/* util.h - small helpers of the core: attributes, cleanup, escaping.
  *
- * lib/ itself never prints or exits: it returns -errno and fills a
- * struct sb_error. Only the programs (profiler/, launcher/) call die()/warnx().
+ * lib/ never prints or exits: it returns -errno and fills a struct
+ * sb_error. Messages and fatal errors are the programs' (common/msg.h).
  */
 #ifndef SB_UTIL_H
 #define SB_UTIL_H
@@ -13,18 +13,6 @@
 #define SB_NORETURN      __attribute__((noreturn))
 #define SB_PRINTF(a, b)  __attribute__((format(printf, a, b)))
 #define SB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Set once by main(); prefixes every message. */
-extern const char *sb_progname;
-
-/* Exit status used by die(); programs set it (the launcher uses 125). */
-extern int sb_die_status;
-
-SB_NORETURN SB_PRINTF(1, 2) void die(const char *fmt, ...);
-/* Like die(), appending ": strerror(errno)". */
-SB_NORETURN SB_PRINTF(1, 2) void pdie(const char *fmt, ...);
-SB_PRINTF(1, 2) void warnx(const char *fmt, ...);
-SB_PRINTF(1, 2) void pwarn(const char *fmt, ...);
 
 /* Copy `in` to `out` (len bytes, always terminated) with every byte that is
  * not printable ASCII, and the backslash, written as \xNN: text that a

@@ -26,6 +26,7 @@
 #include "output.h"
 #include "profile.h"
 #include "spawn.h"
+#include "msg.h"
 #include "util.h"
 
 static char *default_output(const char *program)
@@ -36,7 +37,7 @@ static char *default_output(const char *program)
 		out = NULL;
 	free(copy);
 	if (!out)
-		die("out of memory");
+		sb_die("out of memory");
 	return out;
 }
 
@@ -51,9 +52,9 @@ static struct sb_policy *load_existing(const char *path)
 	if (r == -ENOENT)
 		return NULL;
 	if (r < 0 && err.line)
-		die("%s:%d: %s", err.file, err.line, err.msg);
+		sb_die("%s:%d: %s", err.file, err.line, err.msg);
 	if (r < 0)
-		die("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
+		sb_die("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
 	return old;
 }
 
@@ -67,11 +68,11 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	char *c = p->comments[p->ncomments++];
 
 	if (strlen(path) >= sizeof(p->program))
-		die("program path too long for a policy: %s", path);
+		sb_die("program path too long for a policy: %s", path);
 	memcpy(p->program, path, strlen(path) + 1);
 	p->def = o->def;
 	if (o->capabilities && sb_caps_parse(o->capabilities, &p->caps, bad, sizeof(bad)) < 0)
-		die("--capabilities: unknown capability '%s'", bad);
+		sb_die("--capabilities: unknown capability '%s'", bad);
 	used = (size_t)snprintf(c, SB_COMMENT_LEN, "profiled:");
 	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++) {
 		/* quoted as a shell would need it, so the line can be rerun */
@@ -86,7 +87,7 @@ static struct sb_policy *copy_policy(const struct sb_policy *p)
 	struct sb_policy *c = sb_policy_new();
 
 	if (!c)
-		die("out of memory");
+		sb_die("out of memory");
 	*c = *p;
 	return c;
 }
@@ -128,9 +129,9 @@ static void check_output(const struct sb_policy *run, const struct sb_policy *ol
 	sb_autofree struct sb_policy *p = result(run, old, auto_mode, &err);
 
 	if (!p)
-		die("cannot merge a run into %s: %s; nothing was run", out, err.msg);
+		sb_die("cannot merge a run into %s: %s; nothing was run", out, err.msg);
 	if (sb_output_check(p, out, msg, sizeof(msg)) < 0)
-		die("%s; nothing was run", msg);
+		sb_die("%s; nothing was run", msg);
 }
 
 /* --merge: an exclusive flock on the target's directory, from the re-read
@@ -145,7 +146,7 @@ static int lock_target(const char *out)
 	sb_output_dir(out, dir, sizeof(dir));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
-		die("cannot lock %s to merge into %s: %s (the file is unchanged)", dir, out, strerror(errno));
+		sb_die("cannot lock %s to merge into %s: %s (the file is unchanged)", dir, out, strerror(errno));
 	return fd;
 }
 
@@ -159,10 +160,10 @@ static void save(const struct sb_policy *run, const struct profile_opts *o, cons
 	int r;
 
 	if (!p)
-		die("cannot merge this run into %s: %s (the file is unchanged)", out, err.msg);
+		sb_die("cannot merge this run into %s: %s (the file is unchanged)", out, err.msg);
 	r = sb_policy_write(p, out);
 	if (r < 0)
-		die("cannot write %s: %s (the previous file, if any, is unchanged)", out, strerror(-r));
+		sb_die("cannot write %s: %s (the previous file, if any, is unchanged)", out, strerror(-r));
 	if (lock >= 0)
 		close(lock);
 }
@@ -174,7 +175,7 @@ static int start_failure(const char *prog, int r, int status)
 	bool setup = sb_spawn_failed_step(r, status) == SB_SPAWN_SETUP;
 
 	sb_exec_message(msg, sizeof(msg), setup ? "confine" : "execute", prog, -r);
-	warnx("%s", msg);
+	sb_warn("%s", msg);
 	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-r);
 }
 
@@ -188,18 +189,18 @@ static int profile(struct profiler *pr, const char *path, const char *out)
 	int r = sb_forward_begin(sigs, SB_ARRAY_SIZE(sigs));
 
 	if (r < 0)
-		die("cannot forward signals: %s", strerror(-r));
+		sb_die("cannot forward signals: %s", strerror(-r));
 	r = profiler_run(pr, path, &status);
 	if (!pr->trace) {
 		sb_forward_end();
-		die("cannot trace %s: %s", path, strerror(-r));
+		sb_die("cannot trace %s: %s", path, strerror(-r));
 	}
 	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
 		return start_failure(path, r, status);
 	if (r < 0 && status != -1)
 		r = 0; /* a signal ended the child at its execve: an empty run */
 	if (r < 0)
-		warnx("tracing failed: %s; writing what was seen", strerror(-r));
+		sb_warn("tracing failed: %s; writing what was seen", strerror(-r));
 	save(pr->policy, o, out);
 	if (!o->quiet)
 		report_summary(pr, out, status);
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
 	sb_progname = "sandbox-profile";
 	sb_die_status = SB_EXIT_LAUNCHER;
 	if (profile_parse_args(argc, argv, &o, err, sizeof(err)) < 0)
-		die("%s", err);
+		sb_die("%s", err);
 	if (o.help) {
 		fputs(profile_usage, stdout);
 		return 0;
@@ -233,12 +234,12 @@ int main(int argc, char **argv)
 	sb_autofree struct sb_policy *old = o.merge ? load_existing(out) : NULL;
 	pr.policy = sb_policy_new();
 	if (!pr.policy)
-		die("out of memory");
+		sb_die("out of memory");
 	describe_run(pr.policy, &o);
 	if (old && !o.capabilities)
 		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
-		die("%s", err);
+		sb_die("%s", err);
 	check_output(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
 	r = profile(&pr, path, out);
 	sb_trace_free(pr.trace);

@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "filter.h"
 #include "forward.h"
+#include "msg.h"
 #include "util.h"
 
 int profiler_rules(struct profiler *pr, char *err, size_t errlen)
@@ -87,7 +88,7 @@ static void record_auto(struct profiler *pr, struct sb_proc *p)
 		return;
 	}
 	if (pr->resolved_rule != p->ph.rule) {
-		warnx("process %d transitioned by another auto rule (%s); the policy keeps the first", p->pid,
+		sb_warn("process %d transitioned by another auto rule (%s); the policy keeps the first", p->pid,
 		      r.markers[0]);
 		return;
 	}

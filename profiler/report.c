@@ -9,6 +9,7 @@
 
 #include "danger.h"
 #include "profile.h"
+#include "msg.h"
 #include "util.h"
 
 static void print_status(FILE *f, const struct sb_proc *p)
