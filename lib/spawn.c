@@ -20,12 +20,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "exitcodes.h"
 #include "forward.h"
 #include "util.h"
@@ -150,6 +152,14 @@ enum sb_spawn_step sb_spawn_failed_step(int err, int wait_status)
 	case SB_EXIT_NOT_FOUND: return SB_SPAWN_EXEC;
 	default: return SB_SPAWN_NONE;
 	}
+}
+
+int sb_spawn_failure(char *msg, size_t len, const char *prog, int err, int wait_status)
+{
+	bool setup = sb_spawn_failed_step(err, wait_status) == SB_SPAWN_SETUP;
+
+	sb_exec_message(msg, len, setup ? "confine" : "execute", prog, -err);
+	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-err);
 }
 
 void sb_spawn_close(struct sb_spawn *s)
