@@ -6,8 +6,11 @@
  * found (-ENOENT), as execvp says, never searched as "DIR/".
  */
 #include "exec.h"
+#include "exitcodes.h"
+#include "spawn.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +102,12 @@ int sb_exit_status(int wait_status)
 	if (WIFSIGNALED(wait_status))
 		return 128 + WTERMSIG(wait_status);
 	return 125;
+}
+
+int sb_spawn_failure(char *msg, size_t len, const char *prog, int err, int wait_status)
+{
+	bool setup = sb_spawn_failed_step(err, wait_status) == SB_SPAWN_SETUP;
+
+	sb_exec_message(msg, len, setup ? "confine" : "execute", prog, -err);
+	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-err);
 }

@@ -23,4 +23,10 @@ int sb_exec_message(char *buf, size_t len, const char *verb, const char *name, i
 /* The exit status scripts expect for a wait status: the code, or 128+N. */
 int sb_exit_status(int wait_status);
 
+/* A failed start as both programs report it: "cannot confine PROG: REASON"
+ * (setup) or "cannot execute PROG: REASON" (lookup or execve) in msg; returns
+ * the exit status, 125 or sb_exit_for_errno(-err). For a lookup failure
+ * (sb_resolve_program) pass a wait_status of 0. */
+int sb_spawn_failure(char *msg, size_t len, const char *prog, int err, int wait_status);
+
 #endif

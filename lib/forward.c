@@ -35,7 +35,9 @@ static bool begun, blocked;
  * in our group or in the program's is, as sudo judges it, either sent to
  * the whole group (kill 0, kill -PGID: the program has it) or the program
  * signalling itself through us. One exception: our parent. A script that
- * started us with `&` shares our group, and its `kill $!` reaches us alone. */
+ * started us with `&` shares our group, and its `kill $!` reaches us alone.
+ * A sender that is already gone cannot be placed: it is forwarded to, since
+ * a lost signal is worse than a doubled one (sudo decides alike). */
 static bool already_delivered(const siginfo_t *si, pid_t to)
 {
 	pid_t from = si->si_pid, group;

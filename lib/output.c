@@ -21,11 +21,11 @@
 static const char *why_unwritable(int r)
 {
 	if (r == -ENAMETOOLONG)
-		return "a line would be longer than the format's 198 bytes (a program path of 190 bytes "
-		       "or more, too many capabilities or markers)";
+		return "a line would be longer than the format's 198 bytes (a program path of about 190 "
+		       "bytes or more, too many capabilities or markers)";
 	if (r == -EINVAL)
-		return "a value the format cannot hold (a program name with a control character such as "
-		       "a tab, or a ';' after a blank), or a capability libcap cannot name";
+		return "a value the format cannot hold (a program name with a control character other "
+		       "than tab, or a ';' after a blank), or a capability libcap cannot name";
 	return strerror(-r);
 }
 

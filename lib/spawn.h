@@ -11,6 +11,7 @@
 #ifndef SB_SPAWN_H
 #define SB_SPAWN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct sb_spawn {
@@ -44,6 +45,7 @@ enum sb_spawn_step {
  * err is 0 or the status is no such exit (a signal ended the child around
  * its execve, or there is no status: the failure was the caller's). */
 enum sb_spawn_step sb_spawn_failed_step(int err, int wait_status);
+
 
 /* Close what is left open; the child, if it still waits, then exits 125
  * without running anything. */

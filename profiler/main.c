@@ -172,11 +172,10 @@ static void save(const struct sb_policy *run, const struct profile_opts *o, cons
 static int start_failure(const char *prog, int r, int status)
 {
 	char msg[512];
-	bool setup = sb_spawn_failed_step(r, status) == SB_SPAWN_SETUP;
+	int code = sb_spawn_failure(msg, sizeof(msg), prog, r, status);
 
-	sb_exec_message(msg, sizeof(msg), setup ? "confine" : "execute", prog, -r);
 	sb_warn("%s", msg);
-	return setup ? SB_EXIT_LAUNCHER : sb_exit_for_errno(-r);
+	return code;
 }
 
 /* Trace the program to its end; the policy is written unless it could not

@@ -163,7 +163,7 @@ static int failing_setup(void *ctx)
 
 static void spawn_reports_each_step(void **state)
 {
-	char prog[128], noexec[128];
+	char prog[128], noexec[128], msg[256];
 	char *ok[] = {"/bin/sh", "-c", "exit 7", NULL};
 	char *garbage[] = {prog, NULL};
 	char *noperm[] = {noexec, NULL};
@@ -196,6 +196,11 @@ static void spawn_reports_each_step(void **state)
 	assert_int_equal(err, -ENOENT);
 	assert_int_equal(sb_spawn_failed_step(err, st), SB_SPAWN_SETUP);
 	assert_int_equal(sb_exit_status(st), 125);
+	assert_int_equal(sb_spawn_failure(msg, sizeof(msg), "p", err, st), 125);
+	assert_string_equal(msg, "cannot confine p: No such file or directory");
+	/* the same errno from the lookup: not found */
+	assert_int_equal(sb_spawn_failure(msg, sizeof(msg), "p", -ENOENT, 0), 127);
+	assert_string_equal(msg, "cannot execute p: No such file or directory");
 }
 
 /* Without the go byte the child runs nothing: a tracer that could not
