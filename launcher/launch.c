@@ -155,7 +155,7 @@ static int run_traced(struct launcher *L, int *status)
 	int r = sb_trace_run(L->trace, status);
 	if (L->o->verbose)
 		sb_warn("%lu ptrace stops, %d transition%s", sb_trace_stops(L->trace), L->transitions,
-		      L->transitions == 1 ? "" : "s");
+		        L->transitions == 1 ? "" : "s");
 	return r;
 }
 
@@ -229,7 +229,7 @@ int launch(struct launcher *L)
 		r = 0; /* a signal ended the child at its execve: passed on below */
 	if (r < 0) {
 		sb_warn("%s was killed: %s failed: %s", L->path, traced ? "tracing" : "waiting for it",
-		      strerror(-r));
+		        strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}
 	/* 5. The program is gone: say how, and pass its status on. */

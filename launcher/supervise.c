@@ -35,9 +35,9 @@ static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
 	if (r < 0 || !has || k == SB_ACT_ALLOW || k == SB_ACT_LOG)
 		return r == -ESRCH ? 0 : r;
 	sb_warn("pid %d holds an io_uring instance at its transition and [serving] does not allow "
-	      "io_uring_enter: the ring would run operations the serving filter never sees; killing the "
-	      "program",
-	      p->pid);
+	        "io_uring_enter: the ring would run operations the serving filter never sees; killing the "
+	        "program",
+	        p->pid);
 	return -EPERM;
 }
 
@@ -67,8 +67,8 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 		char exe[256];
 		sb_escape(p->exe, exe, sizeof(exe));
 		sb_warn("pid %d (%s): serving from %s by tid %d, settled in %.2f ms; F2 %s", p->pid, exe,
-		      sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms,
-		      r == 1 ? "read back and verified" : "counted in every thread (not readable here)");
+		        sb_syscall_name(p->transition_nr, name, sizeof(name)), t->tid, p->settle_ms,
+		        r == 1 ? "read back and verified" : "counted in every thread (not readable here)");
 	}
 	/* complain mode stays attached to report violations */
 	return L->o->mode == SB_MODE_COMPLAIN ? SB_KEEP : SB_DETACH;
@@ -91,10 +91,10 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	char exe[256];
 	sb_escape(t->proc->exe, exe, sizeof(exe));
 	sb_warn("complain: pid %d (%s) in %s would be denied %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)",
-	      t->tid, exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
-	      (unsigned long long)sc->args[0], (unsigned long long)sc->args[1],
-	      (unsigned long long)sc->args[2], (unsigned long long)sc->args[3],
-	      (unsigned long long)sc->args[4], (unsigned long long)sc->args[5]);
+	        t->tid, exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
+	        (unsigned long long)sc->args[0], (unsigned long long)sc->args[1],
+	        (unsigned long long)sc->args[2], (unsigned long long)sc->args[3],
+	        (unsigned long long)sc->args[4], (unsigned long long)sc->args[5]);
 }
 
 /* A native call by its name; a foreign-ABI one (every filter kills those)
@@ -198,8 +198,8 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
 	else
 		sb_warn("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
-		      "--mode=complain --policy %s -- ...",
-		      name, pid, sb_phase_name(ph), L->o->policy);
+		        "--mode=complain --policy %s -- ...",
+		        name, pid, sb_phase_name(ph), L->o->policy);
 }
 
 static void on_proc_end(void *ctx, struct sb_proc *p)

@@ -46,7 +46,6 @@ enum sb_spawn_step {
  * its execve, or there is no status: the failure was the caller's). */
 enum sb_spawn_step sb_spawn_failed_step(int err, int wait_status);
 
-
 /* Close what is left open; the child, if it still waits, then exits 125
  * without running anything. */
 void sb_spawn_close(struct sb_spawn *s);

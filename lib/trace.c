@@ -264,8 +264,8 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	if (!sc.native && sees_all)
 		tr->foreign++;
 	bool init = sees_all && sc.native && p->ph.phase == SB_PHASE_INIT && tr->o.nrules;
-	if (init && (p->transition_now ||
-	             sb_phase_marker_thread(tr->o.rules, tr->o.nrules, &p->ph, &t->armed, sc.nr, sc.args) >= 0)) {
+	if (init && (p->transition_now || sb_phase_marker_thread(tr->o.rules, tr->o.nrules, &p->ph, &t->armed,
+	                                                         sc.nr, sc.args) >= 0)) {
 		p->transition_now = false;
 		sb_transition_begin(tr, t, &sc);
 		return;
@@ -363,7 +363,8 @@ void sb_trace_clone_event(struct sb_trace *tr, struct sb_thread *t)
 		tr->fatal = -ENOMEM;
 		return;
 	}
-	if (sb_evq_take(&tr->parked, (pid_t)msg, &early) && sb_evq_push(&tr->queue, early.tid, early.status) < 0)
+	if (sb_evq_take(&tr->parked, (pid_t)msg, &early) &&
+	    sb_evq_push(&tr->queue, early.tid, early.status) < 0)
 		tr->fatal = -ENOMEM;
 }
 

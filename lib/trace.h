@@ -150,8 +150,9 @@ struct sb_trace_opts {
 
 #define SB_SETTLE_TIMEOUT_MS 1000
 
-/* Create the engine: fork, attach (PTRACE_SEIZE + a pipe handshake, no
- * SIGSTOP), run child_setup, execve(path, argv). Returns NULL with errno set.
+/* Create the engine: spawn (lib/spawn.c: the child waits for a go byte, no
+ * SIGSTOP), attach with PTRACE_SEIZE, send go; the child runs child_setup
+ * and execve(path, argv). Returns NULL with errno set.
  * The child's exec failure is reported by sb_trace_run as -errno. */
 struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o);
 

@@ -146,7 +146,8 @@ static int lock_target(const char *out)
 	sb_output_dir(out, dir, sizeof(dir));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
-		sb_die("cannot lock %s to merge into %s: %s (the file is unchanged)", dir, out, strerror(errno));
+		sb_die("cannot lock %s to merge into %s: %s (the file is unchanged)", dir, out,
+		       strerror(errno));
 	return fd;
 }
 
