@@ -10,6 +10,10 @@
  * sandbox-policy(5), BASELINE, compares the table with systemd's @default
  * and Docker's default profile.
  *
+ * Left out although read only: uname (the kernel's exact version picks the
+ * exploit; programs ask it in init, where a profile sees it), capget (of
+ * any process), getcwd (a path, a file-system fact).
+ *
  * Invariant: the baseline is exactly the names of sb_baseline_table that
  * libseccomp resolves, computed once (resolve_once); none is dangerous.
  */
@@ -42,7 +46,6 @@ const struct sb_danger sb_baseline_table[] = {
     {"times", "reads the process's CPU times"},
     {"getrlimit", "reads a resource limit of the process"},
     {"sysinfo", "reads memory and load figures (glibc's qsort asks it for large arrays)"},
-    {"uname", "reads the kernel's name and version"},
     {"getcpu", "reads the CPU and node the thread runs on"},
     {"sched_getaffinity", "reads the thread's CPU mask (glibc counts CPUs with it)"},
     {"sched_getparam", "reads the thread's scheduling priority"},
