@@ -12,7 +12,12 @@
  *
  * Left out although read only: uname (the kernel's exact version picks the
  * exploit; programs ask it in init, where a profile sees it), capget (of
- * any process), getcwd (a path, a file-system fact).
+ * any process), getcwd (a path, a file-system fact). Left out although
+ * harmless, to keep what a serving phase allows close to what it was seen
+ * to do: calls made at start-up, where every profile sees them (process
+ * group and session ids, the other credential reads, scheduling
+ * parameters, set_tid_address, sigaltstack), and pause, getitimer,
+ * rt_sigpending.
  *
  * Invariant: the baseline is exactly the names of sb_baseline_table that
  * libseccomp resolves, computed once (resolve_once); none is dangerous.
@@ -35,12 +40,6 @@ const struct sb_danger sb_baseline_table[] = {
     {"geteuid", "reads the effective user id"},
     {"getgid", "reads the real group id"},
     {"getegid", "reads the effective group id"},
-    {"getresuid", "reads the user ids"},
-    {"getresgid", "reads the group ids"},
-    {"getgroups", "reads the supplementary groups"},
-    {"getpgrp", "reads the process group"},
-    {"getpgid", "reads a process group id"},
-    {"getsid", "reads a session id"},
     /* Resources and the machine, read only. */
     {"getrusage", "reads the resource usage of the process, its threads or its children"},
     {"times", "reads the process's CPU times"},
@@ -48,11 +47,6 @@ const struct sb_danger sb_baseline_table[] = {
     {"sysinfo", "reads memory and load figures (glibc's qsort asks it for large arrays)"},
     {"getcpu", "reads the CPU and node the thread runs on"},
     {"sched_getaffinity", "reads the thread's CPU mask (glibc counts CPUs with it)"},
-    {"sched_getparam", "reads the thread's scheduling priority"},
-    {"sched_getscheduler", "reads the thread's scheduling policy"},
-    {"sched_get_priority_max", "reads a constant of a scheduling policy"},
-    {"sched_get_priority_min", "reads a constant of a scheduling policy"},
-    {"getitimer", "reads an interval timer of the process"},
     {"getrandom", "reads random bytes"},
     /* Clocks, read only. */
     {"clock_gettime", "reads a clock"},
@@ -63,16 +57,12 @@ const struct sb_danger sb_baseline_table[] = {
     {"nanosleep", "sleeps"},
     {"clock_nanosleep", "sleeps (reloads, retries, back-off)"},
     {"sched_yield", "gives up the CPU"},
-    {"pause", "waits for a signal"},
     /* The process's own threads. */
     {"futex", "waits for or wakes threads on a lock (appears only under contention)"},
     {"set_robust_list", "registers the thread's list of held locks"},
-    {"set_tid_address", "registers where the thread's id is cleared at exit"},
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
-    {"rt_sigpending", "reads the thread's pending signals"},
-    {"sigaltstack", "sets the thread's signal stack"},
     {NULL, NULL},
 };
 

@@ -26,6 +26,11 @@
  * recvfrom and recvmsg (recvmsg receives descriptors, SCM_RIGHTS), sendto
  * and sendmsg (sends them), getrlimit and prlimit64 (prlimit64 sets limits,
  * of other processes too), mmap and its relatives (executable mappings).
+ * Left out although of equal power, to keep what a policy allows close to
+ * what was seen: the calls that change the file system (unlink, rename,
+ * mkdir, link, symlink, chmod, chown, utime and their *at forms) and creat,
+ * openat2 (glibc on x86_64 does not switch between these, and a reviewer
+ * should see each mutation the program was seen to make).
  * No member of any family is dangerous (danger.h; a unit test checks). */
 const struct sb_family sb_families[] = {
     /* accept4 is accept with flags; glibc and most servers call it. */
@@ -61,15 +66,11 @@ const struct sb_family sb_families[] = {
      {"write", "writev", "pwrite64", "pwritev", "pwritev2", NULL},
      SB_FAMILY_POWER,
      "writes to a descriptor, with or without a vector or an offset"},
-    {"open",
-     {"open", "openat", "creat", "openat2", NULL},
-     SB_FAMILY_POWER,
-     "opens or creates a file by path (creat is open with O_CREAT|O_WRONLY|O_TRUNC)"},
+    {"open", {"open", "openat", NULL}, SB_FAMILY_POWER, "opens a file by path"},
     {"stat",
      {"stat", "fstat", "lstat", "newfstatat", "statx", NULL},
      SB_FAMILY_POWER,
      "reads a file's metadata by path or descriptor"},
-    {"statfs", {"statfs", "fstatfs", NULL}, SB_FAMILY_POWER, "reads a file system's metadata"},
     {"access", {"access", "faccessat", "faccessat2", NULL}, SB_FAMILY_POWER, "checks access to a path"},
     {"readlink", {"readlink", "readlinkat", NULL}, SB_FAMILY_POWER, "reads a symbolic link"},
     {"getdents", {"getdents", "getdents64", NULL}, SB_FAMILY_POWER, "reads a directory"},
@@ -81,18 +82,6 @@ const struct sb_family sb_families[] = {
     {"eventfd", {"eventfd", "eventfd2", NULL}, SB_FAMILY_POWER, "makes an eventfd"},
     {"signalfd", {"signalfd", "signalfd4", NULL}, SB_FAMILY_POWER, "makes a signalfd"},
     {"inotify_init", {"inotify_init", "inotify_init1", NULL}, SB_FAMILY_POWER, "makes an inotify instance"},
-    {"unlink",
-     {"unlink", "unlinkat", "rmdir", NULL},
-     SB_FAMILY_POWER,
-     "removes a name (unlinkat with AT_REMOVEDIR is rmdir)"},
-    {"rename", {"rename", "renameat", "renameat2", NULL}, SB_FAMILY_POWER, "renames a file"},
-    {"mkdir", {"mkdir", "mkdirat", NULL}, SB_FAMILY_POWER, "makes a directory"},
-    {"link", {"link", "linkat", NULL}, SB_FAMILY_POWER, "makes a hard link"},
-    {"symlink", {"symlink", "symlinkat", NULL}, SB_FAMILY_POWER, "makes a symbolic link"},
-    {"chmod", {"chmod", "fchmod", "fchmodat", NULL}, SB_FAMILY_POWER, "changes a file's mode"},
-    {"chown", {"chown", "fchown", "lchown", "fchownat", NULL}, SB_FAMILY_POWER, "changes a file's owner"},
-    {"utime", {"utime", "utimes", "futimesat", "utimensat", NULL}, SB_FAMILY_POWER, "changes a file's times"},
-    {"fsync", {"fsync", "fdatasync", NULL}, SB_FAMILY_POWER, "flushes a file to disk"},
     {NULL, {NULL}, 0, NULL},
 };
 
