@@ -19,6 +19,9 @@
  * parameters, set_tid_address, sigaltstack), and pause, getitimer,
  * rt_sigpending.
  *
+ * madvise: MADV_REMOVE can punch a hole in a file, but only through a
+ * writable shared mapping, which already lets the process write that file.
+ *
  * Invariant: the baseline is exactly the names of sb_baseline_table that
  * libseccomp resolves, computed once (resolve_once); none is dangerous.
  */
@@ -61,6 +64,8 @@ const struct sb_danger sb_baseline_table[] = {
     {"futex", "waits for or wakes threads on a lock (appears only under contention)"},
     {"set_robust_list", "registers the thread's list of held locks"},
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
+    /* The process's own memory, no new mapping. */
+    {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
     {NULL, NULL},
