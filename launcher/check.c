@@ -2,14 +2,15 @@
  * and built both filters); with -v, say per phase what it allows.
  *
  * Invariant: everything printed comes from lib/'s own answers
- * (sb_filter_phase_action, sb_danger_*), so the report says what the
- * filters do, not a second reading of the file. Nothing is run.
+ * (sb_filter_phase_answer, sb_danger_*, sb_baseline_*), so the report says
+ * what the filters do, not a second reading of the file. Nothing is run.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "danger.h"
 #include "exitcodes.h"
 #include "launch.h"
@@ -20,14 +21,24 @@ static bool allows(enum sb_act_kind k)
 }
 
 /* Allowed by a line of the phase (its own, or clone3's for clone), not
- * only by a `log` default. */
+ * by a `log` default or the baseline. */
 static bool allowed_by_line(const struct sb_policy *p, enum sb_phase ph, int nr)
 {
-	struct sb_action a = sb_filter_phase_action(p, ph, nr);
-	bool by_default =
-	    p->phase[ph][nr].act.kind == SB_ACT_NONE && a.kind == p->def.kind && a.errnum == p->def.errnum;
+	enum sb_answer_source src;
+	struct sb_action a = sb_filter_phase_answer(p, ph, nr, &src);
 
-	return allows(a.kind) && !by_default;
+	return allows(a.kind) && (src == SB_FROM_LINE || src == SB_FROM_STAND_IN);
+}
+
+/* "init: N calls from the baseline": the members the phase does not list. */
+static void print_baseline(const struct sb_policy *p, enum sb_phase ph)
+{
+	int n = sb_baseline_allowed(p, ph);
+
+	printf("%s: %d call%s from the baseline", sb_phase_name(ph), n, n == 1 ? "" : "s");
+	if (p->baseline == SB_BASELINE_NONE)
+		printf(" (baseline none)");
+	putchar('\n');
 }
 
 static int by_name(const void *a, const void *b)
@@ -68,8 +79,8 @@ static void print_rules(const struct launcher *L)
 	char def[64], buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2)];
 
 	sb_action_format(&p->def, def, sizeof(def));
-	printf("%s: valid, default %s%s\n", L->o->policy, def,
-	       p->def.kind == SB_ACT_LOG ? " (dangerous calls: kill)" : "");
+	printf("%s: valid, default %s%s, baseline %s\n", L->o->policy, def,
+	       p->def.kind == SB_ACT_LOG ? " (dangerous calls: kill)" : "", sb_baseline_name(p->baseline));
 	if (!p->has_transition)
 		printf("transition: none (single phase)\n");
 	else
@@ -93,6 +104,7 @@ int launcher_check(const struct launcher *L)
 	for (int ph = SB_PHASE_INIT; ph <= (L->policy->has_transition ? SB_PHASE_SERVING : SB_PHASE_INIT);
 	     ph++) {
 		print_allowed(L->policy, (enum sb_phase)ph);
+		print_baseline(L->policy, (enum sb_phase)ph);
 		print_dangerous(L->policy, (enum sb_phase)ph);
 	}
 	return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_LAUNCHER;

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "danger.h"
 #include "util.h"
 
@@ -136,22 +137,39 @@ static int stand_in(int nr)
 	return -1;
 }
 
-struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr)
+static struct sb_action answer(struct sb_action a, enum sb_answer_source from, enum sb_answer_source *src)
+{
+	if (src)
+		*src = from;
+	return a;
+}
+
+struct sb_action sb_filter_phase_answer(const struct sb_policy *p, enum sb_phase ph, int nr,
+                                        enum sb_answer_source *src)
 {
 	if (nr < 0 || nr >= SB_NR_MAX || ph < 0 || ph >= SB_NPHASES)
-		return p->def;
+		return answer(p->def, SB_FROM_DEFAULT, src);
 	const struct sb_action *a = &p->phase[ph][nr].act;
 	int s = stand_in(nr);
 
 	if (a->kind != SB_ACT_NONE)
-		return *a;
+		return answer(*a, SB_FROM_LINE, src);
 	if (s >= 0 && p->phase[ph][s].act.kind != SB_ACT_NONE)
-		return p->phase[ph][s].act;
+		return answer(p->phase[ph][s].act, SB_FROM_STAND_IN, src);
 	/* `log` is a default that allows: a dangerous call it would let
 	 * through is killed instead (danger.h). */
 	if (p->def.kind == SB_ACT_LOG && sb_danger_is(nr))
-		return sb_kill;
-	return p->def;
+		return answer(sb_kill, SB_FROM_DANGER, src);
+	/* No baseline member is dangerous, so the order of these two only
+	 * matters if that invariant broke: then danger wins (fail closed). */
+	if (p->baseline == SB_BASELINE_HARMLESS && sb_baseline_is(nr))
+		return answer(sb_allow, SB_FROM_BASELINE, src);
+	return answer(p->def, SB_FROM_DEFAULT, src);
+}
+
+struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	return sb_filter_phase_answer(p, ph, nr, NULL);
 }
 
 /* F1 holds for the whole life of the program, F2 only stacks on it after the

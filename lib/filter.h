@@ -6,8 +6,9 @@
  *        ∪ injection set (seccomp) ∪ base set;
  *   F2 (injected at the transition) = serving ∪ base set.
  * A phase's answer for a call is its line, else (for clone) its clone3 line,
- * else kill for a dangerous call under `default = log` (danger.h), else the
- * default: sb_filter_phase_action. F1 takes the less strict of init's and
+ * else kill for a dangerous call under `default = log` (danger.h), else
+ * allow for a baseline call (baseline.h), else the default:
+ * sb_filter_phase_action. F1 takes the less strict of init's and
  * serving's answers (kill > errno > log > allow), or it would overrule F2
  * after the transition; init is then looser than written, never serving.
  * In enforce mode F1 answers SECCOMP_RET_TRACE only where F2 kills or fails
@@ -58,11 +59,26 @@ int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out);
 /* Human-readable pseudo filter code, for tests and --dump-filter. */
 int sb_filter_pfc(scmp_filter_ctx ctx, FILE *f);
 
+/* Where a phase's answer comes from, in the order they are tried. */
+enum sb_answer_source {
+	SB_FROM_LINE,     /* the phase's line for the call */
+	SB_FROM_STAND_IN, /* clone: the phase's clone3 line */
+	SB_FROM_DANGER,   /* a dangerous call under `default = log`: kill */
+	SB_FROM_BASELINE, /* `baseline = harmless` and a member: allow */
+	SB_FROM_DEFAULT,  /* the default */
+};
+
 /* The answer of phase ph for native syscall nr, per the policy alone: its
  * line; else, for clone, the phase's clone3 line (glibc falls back to clone
  * when clone3 answers ENOSYS); else kill for a dangerous call when the
- * default is log; else the default. The default for nr out of range. */
+ * default is log; else allow for a member of the baseline (baseline.h)
+ * when the policy has `baseline = harmless`; else the default. The default
+ * for nr out of range. The one place that decides: everything else asks. */
 struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* The same, and where the answer came from in *src (src may be NULL). */
+struct sb_action sb_filter_phase_answer(const struct sb_policy *p, enum sb_phase ph, int nr,
+                                        enum sb_answer_source *src);
 
 /* The action a filter of `kind` takes for native syscall nr in enforce mode
  * when no argument rule matches (mirrors sb_filter_build; used by complain

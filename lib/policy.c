@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "danger.h"
 #include "filter.h" /* sb_base_set */
 #include "util.h"
 
@@ -362,7 +363,7 @@ bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 {
 	if (a->version != b->version || strcmp(a->program, b->program) != 0 ||
 	    strcmp(a->arch, b->arch) != 0 || !action_equal(&a->def, &b->def) || a->caps != b->caps ||
-	    !transition_same(a, b) || !comments_equal(a, b))
+	    a->baseline != b->baseline || !transition_same(a, b) || !comments_equal(a, b))
 		return false;
 	for (int ph = 0; ph < SB_NPHASES; ph++) {
 		for (int nr = 0; nr < SB_NR_MAX; nr++) {
@@ -374,4 +375,46 @@ bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 		}
 	}
 	return true;
+}
+
+/* True if phase ph lists a member of f other than nr with a count. */
+static bool family_seen(const struct sb_policy *p, enum sb_phase ph, const struct sb_family *f, int nr)
+{
+	for (const char *const *m = f->members; *m; m++) {
+		int o = sb_syscall_nr(*m);
+		if (o >= 0 && o != nr && p->phase[ph][o].act.kind != SB_ACT_NONE && p->phase[ph][o].count > 0)
+			return true;
+	}
+	return false;
+}
+
+const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	const struct sb_family *f = sb_family_power(nr);
+
+	if (f == NULL || ph < 0 || ph >= SB_NPHASES || p->phase[ph][nr].act.kind != SB_ACT_ALLOW ||
+	    p->phase[ph][nr].count > 0)
+		return NULL;
+	return family_seen(p, ph, f, nr) ? f : NULL;
+}
+
+/* Added lines are decided from the lines seen before this call only: an
+ * added line has count 0, so it never brings in more. */
+int sb_policy_widen(struct sb_policy *p)
+{
+	int added = 0;
+
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int nr = 0; nr < SB_NR_MAX; nr++) {
+			const struct sb_family *f = sb_family_power(nr);
+
+			if (f == NULL || p->phase[ph][nr].act.kind != SB_ACT_NONE || sb_danger_is(nr) ||
+			    !family_seen(p, (enum sb_phase)ph, f, nr))
+				continue;
+			p->phase[ph][nr].act.kind = SB_ACT_ALLOW;
+			p->phase[ph][nr].count = 0;
+			added++;
+		}
+	}
+	return added;
 }

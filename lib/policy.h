@@ -70,16 +70,24 @@ struct sb_transition {
 	} scope;
 };
 
+/* The calls every phase allows unless the policy opts out (baseline.h).
+ * A policy without the key means none: what it meant before the key. */
+enum sb_baseline {
+	SB_BASELINE_NONE = 0,
+	SB_BASELINE_HARMLESS = 1,
+};
+
 #define SB_MAX_COMMENTS 32
 #define SB_COMMENT_LEN  200
 
 struct sb_policy {
 	int version;
 	char program[256];
-	char arch[16];        /* "x86_64" */
-	struct sb_action def; /* default action for syscalls not listed */
-	uint64_t caps;        /* bit N set: keep capability N (libcap numbering) */
-	bool has_transition;  /* false: single phase, serving unused */
+	char arch[16];             /* "x86_64" */
+	struct sb_action def;      /* default action for syscalls not listed */
+	uint64_t caps;             /* bit N set: keep capability N (libcap numbering) */
+	enum sb_baseline baseline; /* `baseline`: none unless the file says harmless */
+	bool has_transition;       /* false: single phase, serving unused */
 	struct sb_transition tr;
 	/* Free-form header comments ("; made by ..."), kept on round trip. */
 	int ncomments;
@@ -87,8 +95,8 @@ struct sb_policy {
 	struct sb_entry phase[SB_NPHASES][SB_NR_MAX];
 };
 
-/* A fresh policy: version 1, native arch, default kill, no caps, no
- * transition, empty sets. Returns NULL on ENOMEM. Free with free(). */
+/* A fresh policy: version 1, native arch, default kill, no caps, baseline
+ * none, no transition, empty sets. Returns NULL on ENOMEM. Free with free(). */
 struct sb_policy *sb_policy_new(void);
 
 /* Record `count` calls of nr in phase ph (adds an allow entry if absent). */
@@ -119,10 +127,25 @@ struct sb_error {
  * united, comments appended (deduplicated, up to SB_MAX_COMMENTS). Refuses
  * (-EINVAL, message in err, dst untouched) a different arch, version,
  * transition rule (sb_transition_equal) or default action, and per-syscall
- * actions that differ. The program may differ: dst keeps its own. */
+ * actions that differ. The program and the baseline may differ: dst keeps
+ * its own (a profiled run lists every call it made whatever its baseline,
+ * so the union holds under either; an old policy keeps its meaning). */
 int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct sb_error *err);
 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b);
+
+/* Families of equal power (syscalls.h, SB_FAMILY_POWER): in each phase,
+ * every member of a family one of whose members the phase lists with a
+ * count > 0 (seen by the profiler) is added as `allow` with count 0, unless
+ * the phase lists it already or it is dangerous (danger.h; no family holds
+ * one, this is a second guard). Returns the number of lines added. The
+ * writer names the family on such lines (policy_write.c). */
+int sb_policy_widen(struct sb_policy *p);
+
+/* The equal-power family that brought line nr of phase ph in: the line is
+ * `allow` with count 0 and another member of its family has count > 0;
+ * else NULL. */
+const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_phase ph, int nr);
 
 /* Why the filters answer allow for native syscall nr in phase ph whatever
  * the policy lists, or NULL if they follow the policy. The mechanism needs

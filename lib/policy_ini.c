@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "caps.h"
 #include "policy_ini_int.h"
 #include "util.h"
@@ -44,6 +45,7 @@ enum key {
 	K_ARCH,
 	K_DEFAULT,
 	K_CAPS,
+	K_BASELINE,
 	K_TRANSITION,
 	K_TRANSITION_FD,
 	K_TRANSITION_AFTER,
@@ -403,6 +405,13 @@ static int set_caps(struct reader *r, const char *v)
 	return check_writable(r, "capabilities", canon, true);
 }
 
+static int set_baseline(struct reader *r, const char *v)
+{
+	if (sb_baseline_parse(v, &r->p->baseline) < 0)
+		return fail(r, r->line, "baseline must be harmless or none, not '%s'", v);
+	return 0;
+}
+
 /* Check a transition list now, so its error has the right line; it is
  * applied once the whole file is read (keys may come in any order). */
 static int check_names(struct reader *r, const char *key, const char *v, char *store)
@@ -462,6 +471,7 @@ static const struct {
     [K_ARCH] = {"arch", set_arch, true, false},
     [K_DEFAULT] = {"default", set_default, false, false},
     [K_CAPS] = {"capabilities", set_caps, false, true},
+    [K_BASELINE] = {"baseline", set_baseline, false, false},
     [K_TRANSITION] = {"transition", set_transition, false, false},
     [K_TRANSITION_FD] = {"transition_fd", set_transition_fd, false, false},
     [K_TRANSITION_AFTER] = {"transition_after", set_transition_after, false, false},

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "caps.h"
 #include "policy_ini_int.h"
 #include "util.h"
@@ -171,6 +172,7 @@ static void put_sandbox(struct writer *w, const struct sb_policy *p)
 		c = "";
 	}
 	put_key(w, "capabilities", c, true);
+	put(w, "baseline = %s", sb_baseline_name(p->baseline));
 	if (!p->has_transition)
 		return;
 	put_key(w, "transition", sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)), true);
@@ -215,8 +217,12 @@ static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase
 		const struct sb_entry *e = &p->phase[ph][v[i].nr];
 		char act[64];
 
+		const struct sb_family *fam = sb_policy_widened_by(p, ph, v[i].nr);
+
 		sb_action_format(&e->act, act, sizeof(act));
-		if (e->count > 0)
+		if (fam != NULL) /* free text for the reader: not a count */
+			put(w, "%s = %s ; family %s", v[i].name, act, fam->name);
+		else if (e->count > 0)
 			put(w, "%s = %s ; %llu call%s", v[i].name, act, (unsigned long long)e->count,
 			    e->count == 1 ? "" : "s");
 		else

@@ -14,27 +14,75 @@
 
 #define SYSCALL_PREFIX "syscall_"
 
-/* A family stands for every member when it is used as a transition marker or
- * `after` name. A family may share its name with one of its members: the name
- * then always means the whole family. */
+/* Marker families stand for every member when used as a transition marker
+ * or `after` name; a family may share its name with one of its members: the
+ * name then always means the whole family there. Power-only families are
+ * never names in transition rules, so adding one changes no existing rule.
+ *
+ * A family is SB_FAMILY_POWER only if each member can do what every other
+ * can, with no argument filter standing between them: the same operation
+ * on a path, a descriptor or a directory descriptor, with or without
+ * flags, a vector or an offset. Not so (marker only, or no family):
+ * recvfrom and recvmsg (recvmsg receives descriptors, SCM_RIGHTS), sendto
+ * and sendmsg (sends them), getrlimit and prlimit64 (prlimit64 sets limits,
+ * of other processes too), mmap and its relatives (executable mappings).
+ * Left out although of equal power, to keep what a policy allows close to
+ * what was seen: the calls that change the file system (unlink, rename,
+ * mkdir, link, symlink, chmod, chown, utime and their *at forms) and creat,
+ * openat2 (glibc on x86_64 does not switch between these, and a reviewer
+ * should see each mutation the program was seen to make).
+ * No member of any family is dangerous (danger.h; a unit test checks). */
 const struct sb_family sb_families[] = {
     /* accept4 is accept with flags; glibc and most servers call it. */
-    {"accept", {"accept", "accept4", NULL}, "accept also matches accept4"},
+    {"accept",
+     {"accept", "accept4", NULL},
+     SB_FAMILY_MARKER | SB_FAMILY_POWER,
+     "accept also matches accept4"},
     /* epoll_pwait and epoll_pwait2 add a signal mask and a timespec. */
     {"epoll_wait",
      {"epoll_wait", "epoll_pwait", "epoll_pwait2", NULL},
+     SB_FAMILY_MARKER | SB_FAMILY_POWER,
      "epoll_wait also matches epoll_pwait and epoll_pwait2"},
     /* glibc's poll() may be ppoll underneath. */
-    {"poll", {"poll", "ppoll", NULL}, "poll also matches ppoll"},
+    {"poll", {"poll", "ppoll", NULL}, SB_FAMILY_MARKER | SB_FAMILY_POWER, "poll also matches ppoll"},
     /* glibc's select() is pselect6 on newer ports. */
-    {"select", {"select", "pselect6", NULL}, "select also matches pselect6"},
+    {"select",
+     {"select", "pselect6", NULL},
+     SB_FAMILY_MARKER | SB_FAMILY_POWER,
+     "select also matches pselect6"},
     /* Every plain read of an fd (stdin for interactive programs). */
     {"read",
      {"read", "readv", "pread64", "preadv", "preadv2", NULL},
+     SB_FAMILY_MARKER | SB_FAMILY_POWER,
      "read also matches readv, pread64, preadv and preadv2"},
-    /* Datagram and message receives; no member shares the family name. */
-    {"recv", {"recvfrom", "recvmsg", "recvmmsg", NULL}, "recv matches recvfrom, recvmsg and recvmmsg"},
-    {NULL, {NULL}, NULL},
+    /* Datagram and message receives; no member shares the family name.
+     * Not of equal power: recvmsg also receives descriptors. */
+    {"recv",
+     {"recvfrom", "recvmsg", "recvmmsg", NULL},
+     SB_FAMILY_MARKER,
+     "recv matches recvfrom, recvmsg and recvmmsg"},
+    /* Power only, from here on. */
+    {"write",
+     {"write", "writev", "pwrite64", "pwritev", "pwritev2", NULL},
+     SB_FAMILY_POWER,
+     "writes to a descriptor, with or without a vector or an offset"},
+    {"open", {"open", "openat", NULL}, SB_FAMILY_POWER, "opens a file by path"},
+    {"stat",
+     {"stat", "fstat", "lstat", "newfstatat", "statx", NULL},
+     SB_FAMILY_POWER,
+     "reads a file's metadata by path or descriptor"},
+    {"access", {"access", "faccessat", "faccessat2", NULL}, SB_FAMILY_POWER, "checks access to a path"},
+    {"readlink", {"readlink", "readlinkat", NULL}, SB_FAMILY_POWER, "reads a symbolic link"},
+    {"getdents", {"getdents", "getdents64", NULL}, SB_FAMILY_POWER, "reads a directory"},
+    {"sleep", {"nanosleep", "clock_nanosleep", NULL}, SB_FAMILY_POWER, "sleeps (glibc picks either)"},
+    {"dup", {"dup", "dup2", "dup3", NULL}, SB_FAMILY_POWER, "duplicates a descriptor"},
+    {"pipe", {"pipe", "pipe2", NULL}, SB_FAMILY_POWER, "makes a pipe"},
+    {"wait", {"wait4", "waitid", NULL}, SB_FAMILY_POWER, "waits for a child"},
+    {"epoll_create", {"epoll_create", "epoll_create1", NULL}, SB_FAMILY_POWER, "makes an epoll instance"},
+    {"eventfd", {"eventfd", "eventfd2", NULL}, SB_FAMILY_POWER, "makes an eventfd"},
+    {"signalfd", {"signalfd", "signalfd4", NULL}, SB_FAMILY_POWER, "makes a signalfd"},
+    {"inotify_init", {"inotify_init", "inotify_init1", NULL}, SB_FAMILY_POWER, "makes an inotify instance"},
+    {NULL, {NULL}, 0, NULL},
 };
 
 /* "syscall_N" with N decimal, no sign, no leading zero, 0 <= N < SB_NR_MAX. */
@@ -107,7 +155,7 @@ const struct sb_family *sb_family_find(const char *name)
 	if (name == NULL)
 		return NULL;
 	for (const struct sb_family *f = sb_families; f->name; f++)
-		if (strcmp(f->name, name) == 0)
+		if ((f->use & SB_FAMILY_MARKER) && strcmp(f->name, name) == 0)
 			return f;
 	return NULL;
 }
@@ -134,13 +182,27 @@ int sb_family_expand(const char *name, uint8_t *set)
 	return n;
 }
 
-const struct sb_family *sb_family_of(int nr)
+/* The family of `use` that holds nr (no syscall is in two families). */
+static const struct sb_family *family_with(int nr, unsigned use)
 {
 	if (nr < 0 || nr >= SB_NR_MAX)
 		return NULL;
-	for (const struct sb_family *f = sb_families; f->name; f++)
+	for (const struct sb_family *f = sb_families; f->name; f++) {
+		if (!(f->use & use))
+			continue;
 		for (const char *const *m = f->members; *m; m++)
 			if (sb_syscall_nr(*m) == nr)
 				return f;
+	}
 	return NULL;
+}
+
+const struct sb_family *sb_family_of(int nr)
+{
+	return family_with(nr, SB_FAMILY_MARKER);
+}
+
+const struct sb_family *sb_family_power(int nr)
+{
+	return family_with(nr, SB_FAMILY_POWER);
 }

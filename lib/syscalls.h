@@ -1,5 +1,6 @@
 /* syscalls.h - syscall names <-> numbers (native x86_64 ABI) through
- * libseccomp, and the syscall families used by transition rules.
+ * libseccomp, and the syscall families: names for transition rules, and
+ * groups of equal power that the profiler allows whole.
  *
  * No hand-written syscall tables: every name comes from libseccomp. A number
  * libseccomp cannot name (newest syscalls on 2.5.4) is spelled "syscall_N".
@@ -25,18 +26,31 @@ const char *sb_syscall_name(int nr, char *buf, size_t len);
 /* Number of syscall numbers libseccomp names for the native ABI. */
 int sb_syscall_known_count(void);
 
-/* A family is a named group of syscalls that do "the same thing" for the
- * purpose of a transition rule: "accept" matches accept and accept4. */
+/* What a family is used for (sandbox-policy(5), FAMILIES). */
+enum sb_family_use {
+	/* a name in `transition` and `transition_after`: "accept" matches
+	 * accept and accept4 */
+	SB_FAMILY_MARKER = 1 << 0,
+	/* equal power: every member gives what any other gives (the same
+	 * operation through another entry point), so a profiled run that made
+	 * one is allowed all (sb_policy_widen). No member is dangerous. */
+	SB_FAMILY_POWER = 1 << 1,
+};
+
+/* A named group of syscalls that do "the same thing". One table for both
+ * uses: no syscall is in two families. */
 struct sb_family {
 	const char *name;
 	const char *members[6]; /* NULL-terminated */
+	unsigned use;           /* enum sb_family_use bits */
 	const char *why;        /* one line, shown in the man page and --help */
 };
 
 /* The table, terminated by an entry with name == NULL. */
 extern const struct sb_family sb_families[];
 
-/* Look up a family by name, or NULL. */
+/* Look up a marker family by name, or NULL (power-only families are not
+ * names in transition rules: "open" there is the open syscall). */
 const struct sb_family *sb_family_find(const char *name);
 
 /* Set bits in the bitmap `set` (SB_NR_MAX bits) for a family name or, if
@@ -45,8 +59,11 @@ const struct sb_family *sb_family_find(const char *name);
  * this system are skipped), or -ENOENT for an unknown name. */
 int sb_family_expand(const char *name, uint8_t *set);
 
-/* The family a syscall number belongs to, or NULL. */
+/* The marker family a syscall number belongs to, or NULL. */
 const struct sb_family *sb_family_of(int nr);
+
+/* The equal-power family of a syscall number, or NULL. */
+const struct sb_family *sb_family_power(int nr);
 
 static inline bool sb_bit_test(const uint8_t *set, int nr)
 {

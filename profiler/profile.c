@@ -1,5 +1,7 @@
 /* profile.c - the profiler's side of the engine: count syscalls per phase
- * and record the transition rule that fired. */
+ * and record the transition rule that fired; when the run ends, generalize
+ * what was seen (the harmless baseline, families of equal power), never to
+ * a dangerous call (sandbox-policy(5), BASELINE and FAMILIES). */
 #include "profile.h"
 
 #include <errno.h>
@@ -166,6 +168,16 @@ static int install_trace_filter(void *ctx)
 	return r;
 }
 
+/* What a new policy gets when its run ends: `baseline = harmless`, and
+ * every member of each equal-power family the run made a call of. */
+static void profiler_generalize(struct sb_policy *p)
+{
+	/* A merge into an existing policy keeps that policy's baseline: the
+	 * counts this run saw are listed either way. */
+	p->baseline = SB_BASELINE_HARMLESS;
+	sb_policy_widen(p);
+}
+
 int profiler_run(struct profiler *pr, const char *path, int *status)
 {
 	struct sb_trace_opts o = {
@@ -187,6 +199,7 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	sb_forward_target(0);
 	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
 		profiler_keep_proc(p); /* still traced after a fatal error */
+	profiler_generalize(pr->policy);
 	return r;
 }
 

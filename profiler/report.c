@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "baseline.h"
 #include "danger.h"
 #include "profile.h"
 #include "msg.h"
@@ -113,6 +114,27 @@ static void print_danger(const struct sb_policy *p)
 		fprintf(stderr, "%s: warning: %s\n", sb_progname, ring);
 }
 
+static int from_families(const struct sb_policy *p, enum sb_phase ph)
+{
+	int n = 0;
+
+	for (int nr = 0; nr < SB_NR_MAX; nr++)
+		n += sb_policy_widened_by(p, ph, nr) != NULL;
+	return n;
+}
+
+/* "init: N syscalls (C calls), F from families, B calls from the baseline"
+ * for one phase: what the file lists, what generalization added to it, and
+ * what the baseline allows beyond it. */
+static void print_phase(const struct profiler *pr, enum sb_phase ph)
+{
+	const struct sb_policy *p = pr->policy;
+
+	fprintf(stderr, "%s: %d syscalls (%lu calls), %d from families, %d calls from the baseline",
+	        sb_phase_name(ph), sb_policy_count(p, ph), pr->calls[ph], from_families(p, ph),
+	        sb_baseline_allowed(p, ph));
+}
+
 void report_summary(const struct profiler *pr, const char *out, int status)
 {
 	const struct sb_proc *procs = pr->procs;
@@ -123,11 +145,12 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 		nthreads += p->threads_seen;
 		nexecs += p->execs;
 	}
-	fprintf(stderr, "%s: init: %d syscalls (%lu calls)", sb_progname,
-	        sb_policy_count(pr->policy, SB_PHASE_INIT), pr->calls[SB_PHASE_INIT]);
-	if (pr->policy->has_transition)
-		fprintf(stderr, ", serving: %d syscalls (%lu calls)",
-		        sb_policy_count(pr->policy, SB_PHASE_SERVING), pr->calls[SB_PHASE_SERVING]);
+	fprintf(stderr, "%s: ", sb_progname);
+	print_phase(pr, SB_PHASE_INIT);
+	if (pr->policy->has_transition) {
+		fputs("; ", stderr);
+		print_phase(pr, SB_PHASE_SERVING);
+	}
 	fputc('\n', stderr);
 	print_danger(pr->policy);
 	print_transition(pr, procs);

@@ -85,9 +85,12 @@ entry_value() {
 }
 
 # phase_set FILE SECTION - the syscall names listed in [SECTION], one per
-# line, sorted. Nothing (and status 0) if the section is absent.
+# line, sorted, except the lines a family of equal power brought in
+# ("NAME = allow ; family F", sandbox-policy(5) FAMILIES): for a learned
+# policy, the calls the runs made. Nothing (and status 0) if the section is
+# absent.
 phase_set() {
-	section_entries "$1" "$2" | cut -f1 | LC_ALL=C sort
+	section_entries "$1" "$2" | awk -F '\t' '$2 !~ /;[ \t]*family /' | cut -f1 | LC_ALL=C sort
 }
 
 # in_phase FILE SECTION NAME - status 0 iff NAME is listed in [SECTION].

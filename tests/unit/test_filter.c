@@ -528,6 +528,50 @@ static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum 
 	free(prog.filter);
 }
 
+/* `baseline = harmless`: an unlisted member is allowed in both filters
+ * and both phases, under every default; a phase's own line wins; a
+ * dangerous call stays out; `none` (and a policy without the key) changes
+ * nothing. policy(): getppid init only, getuid serving only, sysinfo and
+ * getrusage in neither. */
+static void test_baseline_rule(void **state)
+{
+	struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
+
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		struct sb_policy *p = policy(defs[i], true);
+		uint32_t def = sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("sysinfo"));
+		enum sb_answer_source src;
+
+		assert_int_not_equal(def, ALLOW);
+		p->baseline = SB_BASELINE_HARMLESS;
+		set_act(p, SB_PHASE_SERVING, "gettid", SB_ACT_ERRNO, EPERM);
+		const struct row rows[] = {
+			{"sysinfo", ALLOW},
+			{"getrusage", ALLOW},
+			{"getppid", ALLOW}, /* init's line; serving: the baseline */
+			{"getuid", ALLOW},
+			{"gettid", SCMP_ACT_ERRNO(EPERM)}, /* serving's own line wins */
+			{"ptrace", defs[i].kind == SB_ACT_LOG ? KILLP : def}, /* no member */
+			{NULL, 0},
+		};
+		const struct row f1[] = {{"sysinfo", ALLOW}, {"getrusage", ALLOW}, {NULL, 0}};
+		check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, rows);
+		check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, f1);
+		sb_filter_phase_answer(p, SB_PHASE_INIT, nr("sysinfo"), &src);
+		assert_int_equal(src, SB_FROM_BASELINE);
+		sb_filter_phase_answer(p, SB_PHASE_SERVING, nr("gettid"), &src);
+		assert_int_equal(src, SB_FROM_LINE);
+		check_bpf(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+		check_bpf(p, SB_FILTER_F2, SB_MODE_ENFORCE);
+		check_bpf(p, SB_FILTER_F2, SB_MODE_COMPLAIN);
+		p->baseline = SB_BASELINE_NONE;
+		assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("sysinfo")), def);
+		sb_filter_phase_answer(p, SB_PHASE_INIT, nr("sysinfo"), &src);
+		assert_int_equal(src, SB_FROM_DEFAULT);
+		free(p);
+	}
+}
+
 /* Clone's rules in particular: listed or not, allowed, failed or killed,
  * its answer with CLONE_UNTRACED set may equal the default, the clear
  * answer, both or neither. */
@@ -1058,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_clone3_enosys),
 		cmocka_unit_test(test_clone_falls_back_to_clone3),
 		cmocka_unit_test(test_bpf_matches_table),
+		cmocka_unit_test(test_baseline_rule),
 		cmocka_unit_test(test_bpf_unnamed_number),
 		cmocka_unit_test(test_bpf_profile),
 		cmocka_unit_test(test_pfc_f1),

@@ -547,6 +547,7 @@ static void test_write_text(void **state)
 	                          "arch = x86_64\n"
 	                          "default = kill\n"
 	                          "capabilities =\n"
+	                          "baseline = none\n"
 	                          "\n"
 	                          "[init]\n"
 	                          "; 3 syscalls\n"
@@ -565,6 +566,7 @@ static void test_write_two_phase_text(void **state)
 
 	assert_int_equal(r, 0);
 	assert_non_null(strstr(text, "capabilities = cap_setgid, cap_net_bind_service\n"
+	                             "baseline = none\n"
 	                             "transition = accept, epoll_wait\n"
 	                             "transition_fd = 5\n"
 	                             "transition_after = listen\n\n[init]\n; 4 syscalls\n"));

@@ -1,0 +1,131 @@
+/* baseline.c - the table of harmless calls (baseline.h).
+ *
+ * Each entry can neither create a capability nor change anything outside
+ * the calling process: it reads the process's own state or the clock,
+ * waits, or synchronizes the process's own threads. These are the calls
+ * that rare but ordinary paths make (glibc's qsort asks sysinfo for large
+ * arrays; futex appears only under contention; stats commands call getpid
+ * and getrusage; log lines carry gettid), so a learned policy that did not
+ * see them would kill the program for a call that grants nothing.
+ * sandbox-policy(5), BASELINE, compares the table with systemd's @default
+ * and Docker's default profile.
+ *
+ * Left out although read only: uname (the kernel's exact version picks the
+ * exploit; programs ask it in init, where a profile sees it), capget (of
+ * any process), getcwd (a path, a file-system fact). Left out although
+ * harmless, to keep what a serving phase allows close to what it was seen
+ * to do: calls made at start-up, where every profile sees them (process
+ * group and session ids, the other credential reads, scheduling
+ * parameters, set_tid_address, sigaltstack), and pause, getitimer,
+ * rt_sigpending.
+ *
+ * madvise: MADV_REMOVE can punch a hole in a file, but only through a
+ * writable shared mapping, which already lets the process write that file.
+ *
+ * Invariant: the baseline is exactly the names of sb_baseline_table that
+ * libseccomp resolves, computed once (resolve_once); none is dangerous.
+ */
+#include "baseline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "filter.h"
+#include "syscalls.h"
+
+const struct sb_danger sb_baseline_table[] = {
+    /* The process's own identity: read only. */
+    {"getpid", "reads the process id"},
+    {"getppid", "reads the parent's process id"},
+    {"gettid", "reads the thread id (log lines, thread pools)"},
+    {"getuid", "reads the real user id"},
+    {"geteuid", "reads the effective user id"},
+    {"getgid", "reads the real group id"},
+    {"getegid", "reads the effective group id"},
+    /* Resources and the machine, read only. */
+    {"getrusage", "reads the resource usage of the process, its threads or its children"},
+    {"times", "reads the process's CPU times"},
+    {"getrlimit", "reads a resource limit of the process"},
+    {"sysinfo", "reads memory and load figures (glibc's qsort asks it for large arrays)"},
+    {"getcpu", "reads the CPU and node the thread runs on"},
+    {"sched_getaffinity", "reads the thread's CPU mask (glibc counts CPUs with it)"},
+    {"getrandom", "reads random bytes"},
+    /* Clocks, read only. */
+    {"clock_gettime", "reads a clock"},
+    {"clock_getres", "reads a clock's resolution"},
+    {"gettimeofday", "reads the clock"},
+    {"time", "reads the clock"},
+    /* Waiting. */
+    {"nanosleep", "sleeps"},
+    {"clock_nanosleep", "sleeps (reloads, retries, back-off)"},
+    {"sched_yield", "gives up the CPU"},
+    /* The process's own threads. */
+    {"futex", "waits for or wakes threads on a lock (appears only under contention)"},
+    {"set_robust_list", "registers the thread's list of held locks"},
+    {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
+    /* The process's own memory, no new mapping. */
+    {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
+    /* The process's own signal state. */
+    {"rt_sigprocmask", "changes which signals the thread blocks"},
+    {NULL, NULL},
+};
+
+static uint8_t set[SB_BITMAP_BYTES];
+static int set_size;
+static pthread_once_t set_once = PTHREAD_ONCE_INIT;
+
+static void resolve_once(void)
+{
+	set_size = sb_danger_resolve(sb_baseline_table, set);
+}
+
+bool sb_baseline_is(int nr)
+{
+	pthread_once(&set_once, resolve_once);
+	return sb_bit_test(set, nr);
+}
+
+int sb_baseline_count(void)
+{
+	pthread_once(&set_once, resolve_once);
+	return set_size;
+}
+
+const char *sb_baseline_reason(int nr)
+{
+	if (!sb_baseline_is(nr))
+		return NULL;
+	for (const struct sb_danger *d = sb_baseline_table; d->name; d++)
+		if (sb_syscall_nr(d->name) == nr)
+			return d->why;
+	return NULL; /* unreachable: the set is the table's names */
+}
+
+int sb_baseline_allowed(const struct sb_policy *p, enum sb_phase ph)
+{
+	enum sb_answer_source src;
+	int n = 0;
+
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		sb_filter_phase_answer(p, ph, nr, &src);
+		n += src == SB_FROM_BASELINE;
+	}
+	return n;
+}
+
+const char *sb_baseline_name(enum sb_baseline b)
+{
+	return b == SB_BASELINE_HARMLESS ? "harmless" : "none";
+}
+
+int sb_baseline_parse(const char *text, enum sb_baseline *out)
+{
+	if (text && strcmp(text, "harmless") == 0)
+		*out = SB_BASELINE_HARMLESS;
+	else if (text && strcmp(text, "none") == 0)
+		*out = SB_BASELINE_NONE;
+	else
+		return -EINVAL;
+	return 0;
+}
