@@ -39,7 +39,8 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen)
 		if (bad)
 			snprintf(err, errlen, "unknown syscall or family '%s' in the phase marker", bad);
 		else
-			snprintf(err, errlen, "bad phase marker: %s", r == -E2BIG ? "at most 16 names" : strerror(-r));
+			snprintf(err, errlen, "bad phase marker: %s",
+			         r == -E2BIG ? "at most 16 names" : strerror(-r));
 		return -1;
 	}
 	/* a thread's markers count once it (or its creator) made an `after`
@@ -90,8 +91,8 @@ static void record_auto(struct profiler *pr, struct sb_proc *p)
 		return;
 	}
 	if (pr->resolved_rule != p->ph.rule) {
-		sb_warn("process %d transitioned by another auto rule (%s); the policy keeps the first", p->pid,
-		      r.markers[0]);
+		sb_warn("process %d transitioned by another auto rule (%s); the policy keeps the first",
+		        p->pid, r.markers[0]);
 		return;
 	}
 	for (int i = 0; i < r.nmarkers; i++)

@@ -30,7 +30,7 @@
 #include "filter.h"
 #include "policy.h"
 
-#define X32_BIT 0x40000000
+#define X32_BIT     0x40000000
 #define I386_GETPID 20
 
 static int nr(const char *name)
@@ -40,8 +40,7 @@ static int nr(const char *name)
 	return n;
 }
 
-static void set_act(struct sb_policy *p, enum sb_phase ph, const char *name, enum sb_act_kind k,
-		    int errnum)
+static void set_act(struct sb_policy *p, enum sb_phase ph, const char *name, enum sb_act_kind k, int errnum)
 {
 	p->phase[ph][nr(name)].act = (struct sb_action){.kind = k, .errnum = errnum};
 }
@@ -54,8 +53,9 @@ static void add_all(struct sb_policy *p, enum sb_phase ph, const char *const *na
 
 /* What the forked children of the live tests need in both phases; clone3
  * as glibc's threads learn it, wait4 for the clone command. */
-static const char *const both_set[] = {"read", "write", "getpid", "futex", "nanosleep", "clock_nanosleep",
-				       "rt_sigprocmask", "clone3", "wait4", NULL};
+static const char *const both_set[] = {
+    "read",           "write",  "getpid", "futex", "nanosleep", "clock_nanosleep",
+    "rt_sigprocmask", "clone3", "wait4",  NULL};
 
 /* The policy of most tests:
  *   both phases: both_set;  init only: getppid, clone;  serving only: getuid;
@@ -101,13 +101,13 @@ struct row {
 };
 
 static void check_rows(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
-		       const struct row *rows)
+                       const struct row *rows)
 {
 	for (; rows->name; rows++) {
 		uint32_t got = sb_filter_scmp_action(p, kind, mode, nr(rows->name));
 		if (got != rows->want)
-			fail_msg("kind %d mode %d %s: got %#x, want %#x", kind, mode, rows->name,
-				 got, rows->want);
+			fail_msg("kind %d mode %d %s: got %#x, want %#x", kind, mode, rows->name, got,
+			         rows->want);
 	}
 }
 
@@ -118,22 +118,28 @@ static void test_f1_table(void **state)
 {
 	struct sb_policy *p = policy(KILL, true);
 	const struct row rows[] = {
-		{"read", ALLOW},           {"getpid", ALLOW},
-		{"getppid", ALLOW},        /* init only */
-		{"getuid", ALLOW},         /* serving only: F2 decides */
-		{"getgid", KILLP},         /* unlisted: default */
-		{"socket", KILLP},         {"accept", ALLOW}, /* marker family */
-		{"accept4", ALLOW},
-		{"listen", SCMP_ACT_TRACE(SB_RET_DATA_AFTER)}, /* after, killed by F2: lazy */
-		{"seccomp", ALLOW},        /* injection of F2 */
-		{"execve", ALLOW},         /* the launcher's exec */
-		{"execveat", KILLP},       {"restart_syscall", ALLOW},
-		{"rt_sigreturn", ALLOW},   {"exit", ALLOW},
-		{"exit_group", ALLOW},     {"mkdir", SCMP_ACT_ERRNO(EACCES)},
-		{"getrandom", SCMP_ACT_LOG}, {"unlink", ALLOW}, /* serving looser */
-		{"chmod", ALLOW},          /* serving stricter: init's */
-		{"rename", SCMP_ACT_ERRNO(EXDEV)}, /* serving-only errno < kill */
-		{NULL, 0},
+	    {"read", ALLOW},
+	    {"getpid", ALLOW},
+	    {"getppid", ALLOW}, /* init only */
+	    {"getuid", ALLOW},  /* serving only: F2 decides */
+	    {"getgid", KILLP},  /* unlisted: default */
+	    {"socket", KILLP},
+	    {"accept", ALLOW}, /* marker family */
+	    {"accept4", ALLOW},
+	    {"listen", SCMP_ACT_TRACE(SB_RET_DATA_AFTER)}, /* after, killed by F2: lazy */
+	    {"seccomp", ALLOW},                            /* injection of F2 */
+	    {"execve", ALLOW},                             /* the launcher's exec */
+	    {"execveat", KILLP},
+	    {"restart_syscall", ALLOW},
+	    {"rt_sigreturn", ALLOW},
+	    {"exit", ALLOW},
+	    {"exit_group", ALLOW},
+	    {"mkdir", SCMP_ACT_ERRNO(EACCES)},
+	    {"getrandom", SCMP_ACT_LOG},
+	    {"unlink", ALLOW},                 /* serving looser */
+	    {"chmod", ALLOW},                  /* serving stricter: init's */
+	    {"rename", SCMP_ACT_ERRNO(EXDEV)}, /* serving-only errno < kill */
+	    {NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
 	free(p);
@@ -143,11 +149,11 @@ static void test_f1_table_errno_default(void **state)
 {
 	struct sb_policy *p = policy(EPERM_DEF, true);
 	const struct row rows[] = {
-		{"getgid", SCMP_ACT_ERRNO(EPERM)},
-		{"rename", SCMP_ACT_ERRNO(EPERM)}, /* same strictness: init's answer */
-		{"getuid", ALLOW},
-		{"seccomp", ALLOW},
-		{NULL, 0},
+	    {"getgid", SCMP_ACT_ERRNO(EPERM)},
+	    {"rename", SCMP_ACT_ERRNO(EPERM)}, /* same strictness: init's answer */
+	    {"getuid", ALLOW},
+	    {"seccomp", ALLOW},
+	    {NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
 	free(p);
@@ -166,7 +172,7 @@ static void test_lazy_only_when_f2_outranks_trace(void **state)
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, lazy);
 	/* complain mode never is lazy: it reports through its own RET_TRACE */
 	assert_int_not_equal(sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_COMPLAIN, nr("listen")),
-			     SCMP_ACT_TRACE(SB_RET_DATA_AFTER));
+	                     SCMP_ACT_TRACE(SB_RET_DATA_AFTER));
 	set_act(p, SB_PHASE_SERVING, "listen", SB_ACT_ALLOW, 0);
 	assert_false(sb_filter_lazy(p));
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, eager);
@@ -184,16 +190,24 @@ static void test_f2_table(void **state)
 {
 	struct sb_policy *p = policy(KILL, true);
 	const struct row rows[] = {
-		{"read", ALLOW},         {"getuid", ALLOW},
-		{"getppid", KILLP},      /* init only */
-		{"getgid", KILLP},       {"accept", KILLP}, /* markers are not serving */
-		{"listen", KILLP},       {"seccomp", KILLP},
-		{"execve", KILLP},       {"restart_syscall", ALLOW},
-		{"rt_sigreturn", ALLOW}, {"exit", ALLOW},
-		{"exit_group", ALLOW},   {"mkdir", KILLP},
-		{"getrandom", KILLP},    {"unlink", ALLOW},
-		{"chmod", KILLP},        {"rename", SCMP_ACT_ERRNO(EXDEV)},
-		{NULL, 0},
+	    {"read", ALLOW},
+	    {"getuid", ALLOW},
+	    {"getppid", KILLP}, /* init only */
+	    {"getgid", KILLP},
+	    {"accept", KILLP}, /* markers are not serving */
+	    {"listen", KILLP},
+	    {"seccomp", KILLP},
+	    {"execve", KILLP},
+	    {"restart_syscall", ALLOW},
+	    {"rt_sigreturn", ALLOW},
+	    {"exit", ALLOW},
+	    {"exit_group", ALLOW},
+	    {"mkdir", KILLP},
+	    {"getrandom", KILLP},
+	    {"unlink", ALLOW},
+	    {"chmod", KILLP},
+	    {"rename", SCMP_ACT_ERRNO(EXDEV)},
+	    {NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, rows);
 	free(p);
@@ -204,10 +218,10 @@ static void test_single_phase_table(void **state)
 	struct sb_policy *p = policy(KILL, false);
 	scmp_filter_ctx ctx = NULL;
 	const struct row rows[] = {
-		{"getppid", ALLOW}, {"getuid", KILLP}, /* serving unused */
-		{"seccomp", KILLP}, {"accept", KILLP},  {"listen", KILLP},
-		{"execve", ALLOW},  {"exit_group", ALLOW}, {"unlink", SCMP_ACT_ERRNO(EPERM)},
-		{NULL, 0},
+	    {"getppid", ALLOW}, {"getuid", KILLP}, /* serving unused */
+	    {"seccomp", KILLP}, {"accept", KILLP},     {"listen", KILLP},
+	    {"execve", ALLOW},  {"exit_group", ALLOW}, {"unlink", SCMP_ACT_ERRNO(EPERM)},
+	    {NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, rows);
 	assert_int_equal(sb_filter_build(p, SB_FILTER_F2, SB_MODE_ENFORCE, &ctx), -EINVAL);
@@ -218,22 +232,26 @@ static void test_complain_table(void **state)
 {
 	struct sb_policy *p = policy(KILL, true);
 	const struct row f1[] = {
-		{"read", ALLOW},          {"getgid", SCMP_ACT_TRACE(1)},
-		{"mkdir", SCMP_ACT_TRACE(1)}, {"getrandom", SCMP_ACT_LOG},
-		{"accept", ALLOW},        {"seccomp", ALLOW},
-		{NULL, 0},
+	    {"read", ALLOW},
+	    {"getgid", SCMP_ACT_TRACE(1)},
+	    {"mkdir", SCMP_ACT_TRACE(1)},
+	    {"getrandom", SCMP_ACT_LOG},
+	    {"accept", ALLOW},
+	    {"seccomp", ALLOW},
+	    {NULL, 0},
 	};
 	const struct row f2[] = {
-		{"getuid", ALLOW},          {"getppid", SCMP_ACT_TRACE(2)},
-		{"chmod", SCMP_ACT_TRACE(2)}, {"rename", SCMP_ACT_TRACE(2)},
-		{"exit_group", ALLOW},
-		{NULL, 0},
+	    {"getuid", ALLOW},
+	    {"getppid", SCMP_ACT_TRACE(2)},
+	    {"chmod", SCMP_ACT_TRACE(2)},
+	    {"rename", SCMP_ACT_TRACE(2)},
+	    {"exit_group", ALLOW},
+	    {NULL, 0},
 	};
 	check_rows(p, SB_FILTER_F1, SB_MODE_COMPLAIN, f1);
 	check_rows(p, SB_FILTER_F2, SB_MODE_COMPLAIN, f2);
 	for (int n = 0; n < SB_NR_MAX; n++)
-		if (sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_ENFORCE, n) ==
-		    SCMP_ACT_TRACE(1))
+		if (sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_ENFORCE, n) == SCMP_ACT_TRACE(1))
 			fail_msg("F1 traces %d in enforce mode", n);
 	free(p);
 }
@@ -254,7 +272,7 @@ static void test_action_struct(void **state)
 	a = sb_filter_action(p, SB_FILTER_PROFILE, nr("read"));
 	assert_int_equal(a.kind, SB_ACT_NONE);
 	assert_int_equal(sb_filter_scmp_action(NULL, SB_FILTER_PROFILE, SB_MODE_ENFORCE, 0),
-			 SCMP_ACT_TRACE(0));
+	                 SCMP_ACT_TRACE(0));
 	free(p);
 }
 
@@ -304,19 +322,18 @@ static void test_danger_rule(void **state)
 {
 	struct sb_policy *p = policy(LOG_DEF, true);
 	const struct row log_rows[] = {
-		{"ptrace", KILLP},         /* unlisted: kill, not log */
-		{"process_vm_writev", KILLP},
-		{"io_uring_setup", KILLP},
-		{"getgid", SCMP_ACT_LOG},  /* unlisted, ordinary: log */
-		{"setuid", ALLOW},         /* init only: F1 takes the looser */
-		{"io_uring_enter", ALLOW}, /* listed in serving */
-		{"execve", ALLOW},         /* F1's mechanism */
-		{NULL, 0},
+	    {"ptrace", KILLP}, /* unlisted: kill, not log */
+	    {"process_vm_writev", KILLP},
+	    {"io_uring_setup", KILLP},
+	    {"getgid", SCMP_ACT_LOG},  /* unlisted, ordinary: log */
+	    {"setuid", ALLOW},         /* init only: F1 takes the looser */
+	    {"io_uring_enter", ALLOW}, /* listed in serving */
+	    {"execve", ALLOW},         /* F1's mechanism */
+	    {NULL, 0},
 	};
 	const struct row log_f2[] = {
-		{"ptrace", KILLP},   {"setuid", KILLP}, {"io_uring_enter", ALLOW},
-		{"execve", KILLP},   {"getgid", SCMP_ACT_LOG},
-		{NULL, 0},
+	    {"ptrace", KILLP}, {"setuid", KILLP},        {"io_uring_enter", ALLOW},
+	    {"execve", KILLP}, {"getgid", SCMP_ACT_LOG}, {NULL, 0},
 	};
 
 	set_act(p, SB_PHASE_INIT, "setuid", SB_ACT_ALLOW, 0);
@@ -329,7 +346,8 @@ static void test_danger_rule(void **state)
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, eperm);
 	free(p);
 	p = policy(LOG_DEF, false);
-	const struct row single[] = {{"ptrace", KILLP}, {"getgid", SCMP_ACT_LOG}, {"execve", ALLOW}, {NULL, 0}};
+	const struct row single[] = {
+	    {"ptrace", KILLP}, {"getgid", SCMP_ACT_LOG}, {"execve", ALLOW}, {NULL, 0}};
 	check_rows(p, SB_FILTER_F1, SB_MODE_ENFORCE, single);
 	free(p);
 }
@@ -339,7 +357,7 @@ static const uint64_t thread_args[6] = {CLONE_VM | CLONE_FS | CLONE_FILES | CLON
 static const uint64_t all_args[6] = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull};
 
 static uint32_t clone_with(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
-			   const uint64_t args[6])
+                           const uint64_t args[6])
 {
 	return sb_filter_scmp_action_args(p, kind, mode, nr("clone"), args);
 }
@@ -405,7 +423,7 @@ static void test_clone_falls_back_to_clone3(void **state)
 	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")), ALLOW);
 	set_act(p, SB_PHASE_SERVING, "clone3", SB_ACT_ERRNO, EAGAIN);
 	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")),
-			 SCMP_ACT_ERRNO(EAGAIN));
+	                 SCMP_ACT_ERRNO(EAGAIN));
 	set_act(p, SB_PHASE_SERVING, "clone", SB_ACT_KILL, 0);
 	assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F2, SB_MODE_ENFORCE, nr("clone")), KILLP);
 	assert_int_equal(sb_filter_phase_action(p, SB_PHASE_INIT, nr("clone")).kind, SB_ACT_ALLOW);
@@ -429,14 +447,10 @@ static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
 static bool jump_taken(uint16_t op, uint32_t a, uint32_t k)
 {
 	switch (op) {
-	case BPF_JEQ:
-		return a == k;
-	case BPF_JGT:
-		return a > k;
-	case BPF_JGE:
-		return a >= k;
-	case BPF_JSET:
-		return (a & k) != 0;
+	case BPF_JEQ: return a == k;
+	case BPF_JGT: return a > k;
+	case BPF_JGE: return a >= k;
+	case BPF_JSET: return (a & k) != 0;
 	}
 	fail_msg("jump op %#x", op);
 	return false;
@@ -445,7 +459,7 @@ static bool jump_taken(uint16_t op, uint32_t a, uint32_t k)
 /* Only what libseccomp emits for number-only rules: ld abs, ja/jeq/jgt/jge/
  * jset with K, alu and with K, ret K. Anything else fails the test. */
 static uint32_t bpf_run_args(const struct sock_fprog *prog, uint32_t arch, uint32_t sysnr,
-			     const uint64_t args[6])
+                             const uint64_t args[6])
 {
 	struct seccomp_data d = {.nr = (int)sysnr, .arch = arch};
 	uint32_t a = 0;
@@ -469,11 +483,8 @@ static uint32_t bpf_run_args(const struct sock_fprog *prog, uint32_t arch, uint3
 			else
 				pc += jump_taken(BPF_OP(i->code), a, i->k) ? i->jt : i->jf;
 			break;
-		case BPF_RET:
-			assert_int_equal(i->code, BPF_RET | BPF_K);
-			return i->k;
-		default:
-			fail_msg("opcode %#x at %u", i->code, pc);
+		case BPF_RET: assert_int_equal(i->code, BPF_RET | BPF_K); return i->k;
+		default: fail_msg("opcode %#x at %u", i->code, pc);
 		}
 	}
 	fail_msg("fell off the program");
@@ -487,7 +498,7 @@ static uint32_t bpf_run(const struct sock_fprog *prog, uint32_t arch, uint32_t s
 }
 
 static void export(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
-		   struct sock_fprog *prog)
+                   struct sock_fprog *prog)
 {
 	scmp_filter_ctx ctx = NULL;
 
@@ -516,7 +527,7 @@ static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum 
 			uint32_t want = sb_filter_scmp_action_args(p, kind, mode, n, argsets[i]);
 			if (got != want)
 				fail_msg("kind %d mode %d nr %d args %zu: bpf %#x, want %#x", kind, mode, n,
-					 i, got, want);
+				         i, got, want);
 		}
 	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 1000), def);
 	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_X86_64, 0xffffffffu), def);
@@ -546,13 +557,13 @@ static void test_baseline_rule(void **state)
 		p->baseline = SB_BASELINE_HARMLESS;
 		set_act(p, SB_PHASE_SERVING, "gettid", SB_ACT_ERRNO, EPERM);
 		const struct row rows[] = {
-			{"sysinfo", ALLOW},
-			{"getrusage", ALLOW},
-			{"getppid", ALLOW}, /* init's line; serving: the baseline */
-			{"getuid", ALLOW},
-			{"gettid", SCMP_ACT_ERRNO(EPERM)}, /* serving's own line wins */
-			{"ptrace", defs[i].kind == SB_ACT_LOG ? KILLP : def}, /* no member */
-			{NULL, 0},
+		    {"sysinfo", ALLOW},
+		    {"getrusage", ALLOW},
+		    {"getppid", ALLOW}, /* init's line; serving: the baseline */
+		    {"getuid", ALLOW},
+		    {"gettid", SCMP_ACT_ERRNO(EPERM)},                    /* serving's own line wins */
+		    {"ptrace", defs[i].kind == SB_ACT_LOG ? KILLP : def}, /* no member */
+		    {NULL, 0},
 		};
 		const struct row f1[] = {{"sysinfo", ALLOW}, {"getrusage", ALLOW}, {NULL, 0}};
 		check_rows(p, SB_FILTER_F2, SB_MODE_ENFORCE, rows);
@@ -578,8 +589,8 @@ static void test_baseline_rule(void **state)
 static void test_bpf_matches_table(void **state)
 {
 	struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
-	const struct sb_action clones[] = {{SB_ACT_NONE, 0}, {SB_ACT_ALLOW, 0}, {SB_ACT_ERRNO, EPERM},
-					   {SB_ACT_KILL, 0}, {SB_ACT_LOG, 0}};
+	const struct sb_action clones[] = {
+	    {SB_ACT_NONE, 0}, {SB_ACT_ALLOW, 0}, {SB_ACT_ERRNO, EPERM}, {SB_ACT_KILL, 0}, {SB_ACT_LOG, 0}};
 
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 		for (size_t c = 0; c < sizeof(clones) / sizeof(clones[0]); c++) {
@@ -683,7 +694,7 @@ static void test_pfc_f1(void **state)
 	expect_rule(t, "getrandom", "LOG");
 	expect_no_rule(t, "getgid");
 	assert_non_null(strstr(t, "# filter for arch x86_64 "));
-	assert_null(strstr(t, "arch x86 ")); /* native arch only */
+	assert_null(strstr(t, "arch x86 "));  /* native arch only */
 	expect_rule(t, "listen", "TRACE(3)"); /* lazy init: the only RET_TRACE */
 	assert_null(strstr(strstr(t, "TRACE(3)") + 1, "TRACE"));
 	assert_non_null(strstr(t, "  # default action\n  action KILL_PROCESS;\n"));
@@ -769,7 +780,7 @@ enum cmd {
 struct child {
 	struct sock_fprog f1, f2;
 	bool stack_f2;
-	bool threaded;  /* run the command in a second thread */
+	bool threaded; /* run the command in a second thread */
 	enum cmd cmd;
 	int want_errno; /* 0: the call must succeed */
 	int to_thr[2], from_thr[2];
@@ -778,8 +789,10 @@ struct child {
 static long int80_getpid(void)
 {
 	long ret;
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"((long)I386_GETPID)
-			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	__asm__ volatile("int $0x80"
+	                 : "=a"(ret)
+	                 : "a"((long)I386_GETPID)
+	                 : "memory", "cc", "r8", "r9", "r10", "r11");
 	return ret;
 }
 
@@ -790,24 +803,12 @@ static int do_cmd(enum cmd c, int want_errno)
 
 	errno = 0;
 	switch (c) {
-	case CMD_GETPID:
-		r = syscall(SYS_getpid);
-		break;
-	case CMD_GETPPID:
-		r = syscall(SYS_getppid);
-		break;
-	case CMD_GETUID:
-		r = syscall(SYS_getuid);
-		break;
-	case CMD_GETGID:
-		r = syscall(SYS_getgid);
-		break;
-	case CMD_I386:
-		r = int80_getpid();
-		break;
-	case CMD_X32:
-		r = syscall(X32_BIT | SYS_getpid);
-		break;
+	case CMD_GETPID: r = syscall(SYS_getpid); break;
+	case CMD_GETPPID: r = syscall(SYS_getppid); break;
+	case CMD_GETUID: r = syscall(SYS_getuid); break;
+	case CMD_GETGID: r = syscall(SYS_getgid); break;
+	case CMD_I386: r = int80_getpid(); break;
+	case CMD_X32: r = syscall(X32_BIT | SYS_getpid); break;
 	case CMD_CLONE:
 	case CMD_CLONE_UNTRACED:
 		r = syscall(SYS_clone, SIGCHLD | (c == CMD_CLONE_UNTRACED ? CLONE_UNTRACED : 0), 0, 0, 0, 0);
@@ -816,11 +817,8 @@ static int do_cmd(enum cmd c, int want_errno)
 		if (r > 0)
 			r = syscall(SYS_wait4, r, NULL, 0, NULL);
 		break;
-	case CMD_CLONE3:
-		r = syscall(SYS_clone3, NULL, 0);
-		break;
-	case CMD_STOP:
-		return 0;
+	case CMD_CLONE3: r = syscall(SYS_clone3, NULL, 0); break;
+	case CMD_STOP: return 0;
 	}
 	if (want_errno)
 		return r == -1 && errno == want_errno ? 0 : 1;
@@ -877,7 +875,7 @@ __attribute__((noreturn)) static void child_main(struct child *c)
 	setrlimit(RLIMIT_CORE, &no_core); /* a seccomp kill dumps core */
 	alarm(5);
 	if (c->threaded && (pipe(c->to_thr) || pipe(c->from_thr) ||
-			    pthread_create(&thr, NULL, thread_main, c) || in_thread_ready(c)))
+	                    pthread_create(&thr, NULL, thread_main, c) || in_thread_ready(c)))
 		_exit(20);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		_exit(21);
@@ -910,16 +908,16 @@ static void expect_exit0(int status)
 {
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("child status %#x (exit %d, signal %d)", status,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-			 WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+		         WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		         WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 }
 
 static void expect_sigsys(int status)
 {
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS)
 		fail_msg("child status %#x (exit %d, signal %d), want SIGSYS", status,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-			 WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+		         WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		         WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 }
 
 struct live {
@@ -1088,39 +1086,39 @@ static void test_live_f1_without_transition_blocks_seccomp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_f1_table),
-		cmocka_unit_test(test_f1_table_errno_default),
-		cmocka_unit_test(test_lazy_only_when_f2_outranks_trace),
-		cmocka_unit_test(test_f2_table),
-		cmocka_unit_test(test_single_phase_table),
-		cmocka_unit_test(test_complain_table),
-		cmocka_unit_test(test_action_struct),
-		cmocka_unit_test(test_build_refuses),
-		cmocka_unit_test(test_f1_stricter_init_line),
-		cmocka_unit_test(test_danger_rule),
-		cmocka_unit_test(test_clone_untraced),
-		cmocka_unit_test(test_clone3_enosys),
-		cmocka_unit_test(test_clone_falls_back_to_clone3),
-		cmocka_unit_test(test_bpf_matches_table),
-		cmocka_unit_test(test_baseline_rule),
-		cmocka_unit_test(test_bpf_unnamed_number),
-		cmocka_unit_test(test_bpf_profile),
-		cmocka_unit_test(test_pfc_f1),
-		cmocka_unit_test(test_pfc_clone_rules),
-		cmocka_unit_test(test_pfc_f2_complain),
-		cmocka_unit_test(test_pfc_profile),
-		cmocka_unit_test(test_live_f1_allowed),
-		cmocka_unit_test(test_live_f1_unlisted_kill),
-		cmocka_unit_test(test_live_f1_unlisted_errno),
-		cmocka_unit_test(test_live_i386_killed),
-		cmocka_unit_test(test_live_x32_killed),
-		cmocka_unit_test(test_live_f2_serving),
-		cmocka_unit_test(test_live_f2_init_only_killed),
-		cmocka_unit_test(test_live_clone_untraced_denied),
-		cmocka_unit_test(test_live_clone_allowed),
-		cmocka_unit_test(test_live_clone3_enosys),
-		cmocka_unit_test(test_live_stricter_init_line),
-		cmocka_unit_test(test_live_f1_without_transition_blocks_seccomp),
+	    cmocka_unit_test(test_f1_table),
+	    cmocka_unit_test(test_f1_table_errno_default),
+	    cmocka_unit_test(test_lazy_only_when_f2_outranks_trace),
+	    cmocka_unit_test(test_f2_table),
+	    cmocka_unit_test(test_single_phase_table),
+	    cmocka_unit_test(test_complain_table),
+	    cmocka_unit_test(test_action_struct),
+	    cmocka_unit_test(test_build_refuses),
+	    cmocka_unit_test(test_f1_stricter_init_line),
+	    cmocka_unit_test(test_danger_rule),
+	    cmocka_unit_test(test_clone_untraced),
+	    cmocka_unit_test(test_clone3_enosys),
+	    cmocka_unit_test(test_clone_falls_back_to_clone3),
+	    cmocka_unit_test(test_bpf_matches_table),
+	    cmocka_unit_test(test_baseline_rule),
+	    cmocka_unit_test(test_bpf_unnamed_number),
+	    cmocka_unit_test(test_bpf_profile),
+	    cmocka_unit_test(test_pfc_f1),
+	    cmocka_unit_test(test_pfc_clone_rules),
+	    cmocka_unit_test(test_pfc_f2_complain),
+	    cmocka_unit_test(test_pfc_profile),
+	    cmocka_unit_test(test_live_f1_allowed),
+	    cmocka_unit_test(test_live_f1_unlisted_kill),
+	    cmocka_unit_test(test_live_f1_unlisted_errno),
+	    cmocka_unit_test(test_live_i386_killed),
+	    cmocka_unit_test(test_live_x32_killed),
+	    cmocka_unit_test(test_live_f2_serving),
+	    cmocka_unit_test(test_live_f2_init_only_killed),
+	    cmocka_unit_test(test_live_clone_untraced_denied),
+	    cmocka_unit_test(test_live_clone_allowed),
+	    cmocka_unit_test(test_live_clone3_enosys),
+	    cmocka_unit_test(test_live_stricter_init_line),
+	    cmocka_unit_test(test_live_f1_without_transition_blocks_seccomp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

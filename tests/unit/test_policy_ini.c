@@ -609,7 +609,8 @@ static void test_round_trip(void **state)
  * without transition_after. */
 static void test_transition_scope(void **state)
 {
-	const char *t = HEAD "transition = epoll_wait\ntransition_after = listen\ntransition_scope = thread\n";
+	const char *t =
+	    HEAD "transition = epoll_wait\ntransition_after = listen\ntransition_scope = thread\n";
 	struct sb_policy *p = expect_ok(t), *q;
 	int r;
 
@@ -627,9 +628,9 @@ static void test_transition_scope(void **state)
 	assert_int_equal(p->tr.scope, SB_SCOPE_PROCESS);
 	free(p);
 	expect_error(HEAD "transition = epoll_wait\ntransition_after = listen\ntransition_scope = task\n", 7,
-		     "transition_scope must be process or thread, not 'task'");
+	             "transition_scope must be process or thread, not 'task'");
 	expect_error(HEAD "transition = epoll_wait\ntransition_scope = thread\n", 6,
-		     "transition_scope requires a transition_after key");
+	             "transition_scope requires a transition_after key");
 }
 
 /* A written file reads back and rewrites to the same bytes. */

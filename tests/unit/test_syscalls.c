@@ -88,7 +88,7 @@ static int bits(const uint8_t *set)
 
 static void test_family_expand(void **state)
 {
-	uint8_t set[SB_BITMAP_BYTES] = { 0 };
+	uint8_t set[SB_BITMAP_BYTES] = {0};
 
 	assert_int_equal(sb_family_expand("accept", set), 2);
 	assert_true(sb_bit_test(set, SYS_accept));
@@ -134,7 +134,7 @@ static void test_family_of(void **state)
  * syscall is in two families, and each entry says why. */
 static void test_family_table(void **state)
 {
-	uint8_t seen[SB_BITMAP_BYTES] = { 0 };
+	uint8_t seen[SB_BITMAP_BYTES] = {0};
 
 	assert_non_null(sb_family_find("select"));
 	assert_null(sb_family_find("accept4"));
@@ -152,13 +152,10 @@ static void test_family_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_names),
-		cmocka_unit_test(test_round_trip_every_nr),
-		cmocka_unit_test(test_numbered_names),
-		cmocka_unit_test(test_unknown_names),
-		cmocka_unit_test(test_family_expand),
-		cmocka_unit_test(test_family_of),
-		cmocka_unit_test(test_family_table),
+	    cmocka_unit_test(test_known_names),    cmocka_unit_test(test_round_trip_every_nr),
+	    cmocka_unit_test(test_numbered_names), cmocka_unit_test(test_unknown_names),
+	    cmocka_unit_test(test_family_expand),  cmocka_unit_test(test_family_of),
+	    cmocka_unit_test(test_family_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
