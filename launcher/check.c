@@ -46,17 +46,19 @@ static int by_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* One line, names sorted as the policy file sorts them. */
-static void print_allowed(const struct sb_policy *p, enum sb_phase ph)
+/* "PHASE: N calls WHAT: a, b, ...": the calls pred accepts, sorted as the
+ * policy file sorts them. */
+static void print_calls(const struct sb_policy *p, enum sb_phase ph, const char *what,
+                        bool (*pred)(const struct sb_policy *, enum sb_phase, int))
 {
 	static char names[SB_NR_MAX][SB_NAME_LEN];
 	int n = 0;
 
 	for (int nr = 0; nr < SB_NR_MAX; nr++)
-		if (allowed_by_line(p, ph, nr))
+		if (pred(p, ph, nr))
 			sb_syscall_name(nr, names[n++], SB_NAME_LEN);
 	qsort(names, (size_t)n, sizeof(names[0]), by_name);
-	printf("%s: %d call%s allowed", sb_phase_name(ph), n, n == 1 ? "" : "s");
+	printf("%s: %d call%s %s", sb_phase_name(ph), n, n == 1 ? "" : "s", what);
 	for (int i = 0; i < n; i++)
 		printf("%s%s", i ? ", " : ": ", names[i]);
 	putchar('\n');
@@ -73,30 +75,15 @@ static void print_dangerous(const struct sb_policy *p, enum sb_phase ph)
 		printf("  %s: %s\n", sb_syscall_name(nrs[i], name, sizeof(name)), sb_danger_reason(nrs[i]));
 }
 
+/* What the filters let through, as built (F1 in init, F1 and F2 stacked
+ * while serving): the lines, families, baseline, base set and mechanism
+ * calls all counted once. Scripts read this line instead of reading the
+ * policy themselves (eval/report). */
 static bool effective(const struct sb_policy *p, enum sb_phase ph, int nr)
 {
 	bool f1 = allows(sb_filter_action(p, SB_FILTER_F1, nr).kind);
 
 	return ph == SB_PHASE_INIT ? f1 : f1 && allows(sb_filter_action(p, SB_FILTER_F2, nr).kind);
-}
-
-/* What the filters let through, as built (F1 in init, F1 and F2 stacked
- * while serving): the lines, families, baseline, base set and mechanism
- * calls all counted once. Scripts read this line instead of reading the
- * policy themselves (eval/report). */
-static void print_effective(const struct sb_policy *p, enum sb_phase ph)
-{
-	static char names[SB_NR_MAX][SB_NAME_LEN];
-	int n = 0;
-
-	for (int nr = 0; nr < SB_NR_MAX; nr++)
-		if (effective(p, ph, nr))
-			sb_syscall_name(nr, names[n++], SB_NAME_LEN);
-	qsort(names, (size_t)n, sizeof(names[0]), by_name);
-	printf("%s: %d calls effective (%s)", sb_phase_name(ph), n, ph == SB_PHASE_INIT ? "F1" : "F1 and F2");
-	for (int i = 0; i < n; i++)
-		printf("%s%s", i ? ", " : ": ", names[i]);
-	putchar('\n');
 }
 
 static void print_rules(const struct launcher *L)
@@ -129,10 +116,11 @@ int launcher_check(const struct launcher *L)
 	print_rules(L);
 	for (int ph = SB_PHASE_INIT; ph <= (L->policy->has_transition ? SB_PHASE_SERVING : SB_PHASE_INIT);
 	     ph++) {
-		print_allowed(L->policy, (enum sb_phase)ph);
+		print_calls(L->policy, (enum sb_phase)ph, "allowed", allowed_by_line);
 		print_baseline(L->policy, (enum sb_phase)ph);
 		print_dangerous(L->policy, (enum sb_phase)ph);
-		print_effective(L->policy, (enum sb_phase)ph);
+		print_calls(L->policy, (enum sb_phase)ph,
+		            ph == SB_PHASE_INIT ? "effective (F1)" : "effective (F1 and F2)", effective);
 	}
 	return fflush(stdout) == 0 ? SB_EXIT_OK : SB_EXIT_LAUNCHER;
 }

@@ -66,6 +66,7 @@ const struct sb_danger sb_baseline_table[] = {
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
     /* The process's own memory, no new mapping. */
     {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
+    {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc of large blocks)"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
     {NULL, NULL},
