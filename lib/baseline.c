@@ -23,7 +23,7 @@
  * writable shared mapping, which already lets the process write that file.
  *
  * Invariant: the baseline is exactly the names of sb_baseline_table that
- * libseccomp resolves, computed once (resolve_once); none is dangerous.
+ * libseccomp resolves, computed once (SB_REASONS); none is dangerous.
  */
 #include "baseline.h"
 
@@ -66,41 +66,28 @@ const struct sb_danger sb_baseline_table[] = {
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
     /* The process's own memory, no new mapping. */
     {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
-    {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc of large blocks)"},
+    {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc "
+               "of large blocks)"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
     {NULL, NULL},
 };
 
-static uint8_t set[SB_BITMAP_BYTES];
-static int set_size;
-static pthread_once_t set_once = PTHREAD_ONCE_INIT;
-
-static void resolve_once(void)
-{
-	set_size = sb_danger_resolve(sb_baseline_table, set);
-}
+SB_REASONS(baseline, sb_baseline_table);
 
 bool sb_baseline_is(int nr)
 {
-	pthread_once(&set_once, resolve_once);
-	return sb_bit_test(set, nr);
+	return sb_reasons_has(&baseline, nr);
 }
 
 int sb_baseline_count(void)
 {
-	pthread_once(&set_once, resolve_once);
-	return set_size;
+	return sb_reasons_size(&baseline);
 }
 
 const char *sb_baseline_reason(int nr)
 {
-	if (!sb_baseline_is(nr))
-		return NULL;
-	for (const struct sb_danger *d = sb_baseline_table; d->name; d++)
-		if (sb_syscall_nr(d->name) == nr)
-			return d->why;
-	return NULL; /* unreachable: the set is the table's names */
+	return sb_reasons_why(&baseline, nr);
 }
 
 int sb_baseline_allowed(const struct sb_policy *p, enum sb_phase ph)

@@ -90,10 +90,6 @@ static const struct sb_danger table[] = {
     {NULL, NULL},
 };
 
-static uint8_t tier[SB_BITMAP_BYTES];
-static int tier_size;
-static pthread_once_t tier_once = PTHREAD_ONCE_INIT;
-
 int sb_danger_resolve(const struct sb_danger *tab, uint8_t set[SB_BITMAP_BYTES])
 {
 	int n = 0;
@@ -108,31 +104,43 @@ int sb_danger_resolve(const struct sb_danger *tab, uint8_t set[SB_BITMAP_BYTES])
 	return n;
 }
 
-static void resolve_once(void)
+bool sb_reasons_has(struct sb_reasons *r, int nr)
 {
-	tier_size = sb_danger_resolve(table, tier);
+	pthread_once(r->once, r->resolve);
+	return sb_bit_test(r->set, nr);
 }
+
+int sb_reasons_size(struct sb_reasons *r)
+{
+	pthread_once(r->once, r->resolve);
+	return r->size;
+}
+
+const char *sb_reasons_why(struct sb_reasons *r, int nr)
+{
+	if (!sb_reasons_has(r, nr))
+		return NULL;
+	for (const struct sb_danger *d = r->table; d->name; d++)
+		if (sb_syscall_nr(d->name) == nr)
+			return d->why;
+	return NULL; /* unreachable: the set is the table's names */
+}
+
+SB_REASONS(tier, table);
 
 bool sb_danger_is(int nr)
 {
-	pthread_once(&tier_once, resolve_once);
-	return sb_bit_test(tier, nr);
+	return sb_reasons_has(&tier, nr);
 }
 
 int sb_danger_count(void)
 {
-	pthread_once(&tier_once, resolve_once);
-	return tier_size;
+	return sb_reasons_size(&tier);
 }
 
 const char *sb_danger_reason(int nr)
 {
-	if (!sb_danger_is(nr))
-		return NULL;
-	for (const struct sb_danger *d = table; d->name; d++)
-		if (sb_syscall_nr(d->name) == nr)
-			return d->why;
-	return NULL; /* unreachable: the tier is the table's names */
+	return sb_reasons_why(&tier, nr);
 }
 
 static bool allows(enum sb_act_kind k)

@@ -15,6 +15,7 @@
 #ifndef SB_DANGER_H
 #define SB_DANGER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,5 +45,27 @@ int sb_danger_allowed(const struct sb_policy *p, enum sb_phase ph, int *nrs, int
  * distinct calls set. The tier is this applied to danger.c's table; tests
  * apply it to their own. */
 int sb_danger_resolve(const struct sb_danger *tab, uint8_t set[SB_BITMAP_BYTES]);
+
+/* A table of calls with a reason each, resolved on first use, thread-safe
+ * (the dangerous tier here, the baseline in baseline.c). */
+struct sb_reasons {
+	const struct sb_danger *table;
+	pthread_once_t *once;
+	void (*resolve)(void);
+	uint8_t set[SB_BITMAP_BYTES];
+	int size;
+};
+bool sb_reasons_has(struct sb_reasons *r, int nr);
+int sb_reasons_size(struct sb_reasons *r);
+const char *sb_reasons_why(struct sb_reasons *r, int nr);
+/* Define `name`, a struct sb_reasons over `tab`, with its once-resolver. */
+#define SB_REASONS(name, tab)                                                                                \
+	static struct sb_reasons name;                                                                       \
+	static pthread_once_t name##_once = PTHREAD_ONCE_INIT;                                               \
+	static void name##_resolve(void)                                                                     \
+	{                                                                                                    \
+		name.size = sb_danger_resolve(tab, name.set);                                                \
+	}                                                                                                    \
+	static struct sb_reasons name = {.table = tab, .once = &name##_once, .resolve = name##_resolve}
 
 #endif
