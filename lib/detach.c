@@ -24,7 +24,7 @@
 /* Calls that return EINTR to the program when the tracer interrupts them,
  * with no signal sent (they do not restart). */
 static const long eintr_calls[] = {
-    SYS_epoll_wait,   SYS_epoll_pwait,   441 /* epoll_pwait2 */, SYS_rt_sigtimedwait,
+    SYS_epoll_wait,   SYS_epoll_pwait,   SYS_epoll_pwait2,   SYS_rt_sigtimedwait,
     SYS_io_getevents, SYS_io_pgetevents, SYS_io_uring_enter,
 };
 

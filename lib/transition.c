@@ -17,6 +17,7 @@
  * it can be read back).
  */
 #include <errno.h>
+#include <linux/audit.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -99,23 +100,31 @@ static void report_sleepers(struct sb_trace *tr, struct sb_proc *p)
 			continue;
 		if (v.nr < 0 || v.nr >= SB_NR_MAX)
 			continue;
-		struct sb_syscall sc = {.nr = (int)v.nr, .arch = 0, .native = true};
+		struct sb_syscall sc = {.nr = (int)v.nr, .arch = AUDIT_ARCH_X86_64, .native = true};
 		sb_trace_report(tr, t, &sc);
 	}
 }
 
-/* Stay traced: held marker calls are reported as serving, and every thread
- * we stopped resumes (or its collected event goes to the main loop). */
+/* Every thread we stopped and do not hold resumes (or its collected event
+ * goes to the main loop): after an injection that did not happen, for the
+ * sharers an injection stopped, and for a process that stays traced. */
+static void release_stopped(struct sb_trace *tr, struct sb_proc *p)
+{
+	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc)
+		if (t->stopped && !t->held)
+			sb_trace_resume(tr, t);
+}
+
+/* Stay traced: held marker calls are reported as serving, then every
+ * stopped thread resumes. */
 static void keep(struct sb_trace *tr, struct sb_proc *p)
 {
-	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc) {
+	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc)
 		if (t->held) {
 			t->held = false;
 			sb_trace_report(tr, t, &t->held_sc);
 		}
-		if (t->stopped)
-			sb_trace_resume(tr, t);
-	}
+	release_stopped(tr, p);
 }
 
 void sb_transition_abort(struct sb_trace *tr, struct sb_proc *p)
@@ -124,14 +133,6 @@ void sb_transition_abort(struct sb_trace *tr, struct sb_proc *p)
 		return;
 	end_settle(tr, p);
 	back_to_init(p);
-}
-
-/* Threads we stopped for an injection that did not happen run on. */
-static void release_stopped(struct sb_trace *tr, struct sb_proc *p)
-{
-	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc)
-		if (t->stopped && !t->held)
-			sb_trace_resume(tr, t);
 }
 
 /* The phase flips only once the callback succeeded: a child whose fork
@@ -245,13 +246,9 @@ static int quiesce_sharers(struct sb_trace *tr, struct sb_proc *p, char *why, si
 
 static void resume_sharers(struct sb_trace *tr, struct sb_proc *p)
 {
-	for (struct sb_proc *q = tr->procs; q; q = q->next) {
-		if (q == p || q->settling)
-			continue;
-		for (struct sb_thread *t = q->threads; t; t = t->next_in_proc)
-			if (t->stopped && !t->held)
-				sb_trace_resume(tr, t);
-	}
+	for (struct sb_proc *q = tr->procs; q; q = q->next)
+		if (q != p && !q->settling)
+			release_stopped(tr, q);
 }
 
 static int check_count(struct sb_trace *tr, struct sb_proc *p, int want, const char *when, char *why,

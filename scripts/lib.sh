@@ -73,44 +73,51 @@ port_listening() {
 		END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
+# poll_until SECONDS PID CMD... - run CMD every 50 ms until it succeeds
+# (status 0). Status 1 as soon as PID, if not empty, has exited; 2 after
+# SECONDS. The waits below say which in their own words.
+poll_until() {
+	local secs=$1 pid=$2
+	local deadline=$(($(now_us) + secs * 1000000))
+	shift 2
+	until "$@"; do
+		if [[ -n $pid ]] && ! proc_alive "$pid"; then
+			return 1
+		fi
+		(($(now_us) < deadline)) || return 2
+		sleep 0.05
+	done
+}
+
 # wait_port PORT [SECONDS [PID]] - wait until something listens on PORT.
 # Fails after SECONDS (default 30), or as soon as PID, if given, has exited.
 wait_port() {
-	local port=$1 secs=${2:-30} pid=${3:-}
-	local deadline=$(($(now_us) + secs * 1000000))
-	until port_listening "$port"; do
-		if [[ -n $pid ]] && ! proc_alive "$pid"; then
-			echo "wait_port: process $pid ended before port $port listened" >&2
-			return 1
-		fi
-		if (($(now_us) >= deadline)); then
-			echo "wait_port: nothing listens on port $port after $secs s" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	return 0
+	local port=$1 secs=${2:-30} pid=${3:-} r=0
+	poll_until "$secs" "$pid" port_listening "$port" || r=$?
+	case $r in
+	1) echo "wait_port: process $pid ended before port $port listened" >&2 ;;
+	2) echo "wait_port: nothing listens on port $port after $secs s" >&2 ;;
+	esac
+	((r == 0))
+}
+
+# redis_pong PORT - status 0 iff the redis server on 127.0.0.1:PORT answers
+# PING with PONG (the try bounded to 5 s).
+redis_pong() {
+	[[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]
 }
 
 # wait_redis PORT [SECONDS [PID]] - wait until a redis server on
-# 127.0.0.1:PORT answers PING with PONG (redis-cli, each try bounded to
-# 5 s). Fails after SECONDS (default 30), or as soon as PID, if given, has
-# exited.
+# 127.0.0.1:PORT answers PING with PONG. Fails after SECONDS (default 30), or
+# as soon as PID, if given, has exited.
 wait_redis() {
-	local port=$1 secs=${2:-30} pid=${3:-}
-	local deadline=$(($(now_us) + secs * 1000000))
-	until [[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; do
-		if [[ -n $pid ]] && ! proc_alive "$pid"; then
-			echo "wait_redis: process $pid ended before redis answered on port $port" >&2
-			return 1
-		fi
-		if (($(now_us) >= deadline)); then
-			echo "wait_redis: no PONG on port $port after $secs s" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	return 0
+	local port=$1 secs=${2:-30} pid=${3:-} r=0
+	poll_until "$secs" "$pid" redis_pong "$port" || r=$?
+	case $r in
+	1) echo "wait_redis: process $pid ended before redis answered on port $port" >&2 ;;
+	2) echo "wait_redis: no PONG on port $port after $secs s" >&2 ;;
+	esac
+	((r == 0))
 }
 
 # median DECIMALS - print the median of the numbers on stdin, one a line.

@@ -130,24 +130,22 @@ descendant_named() {
 # not in a ptrace stop); print its pid. Fails after SECONDS (default 30) or
 # as soon as PID has exited.
 wait_child_sleeping() {
-	local secs=${3:-30} c=
-	local deadline=$(($(now_us) + secs * 1000000))
-	while :; do
-		[[ -n $c ]] || c=$(descendant_named "$1" "$2") || c=
-		if [[ -n $c && $(proc_state "$c") == S ]]; then
-			printf '%s\n' "$c"
-			return 0
-		fi
-		if ! proc_alive "$1"; then
-			echo "wait_child_sleeping: $1 ended" >&2
-			return 1
-		fi
-		if (($(now_us) >= deadline)); then
-			echo "wait_child_sleeping: no sleeping $2 under $1 after $secs s" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	local r=0
+	SLEEPING_CHILD=
+	poll_until "${3:-30}" "$1" _child_sleeping "$1" "$2" || r=$?
+	case $r in
+	0) printf '%s\n' "$SLEEPING_CHILD" ;;
+	1) echo "wait_child_sleeping: $1 ended" >&2 ;;
+	2) echo "wait_child_sleeping: no sleeping $2 under $1 after ${3:-30} s" >&2 ;;
+	esac
+	((r == 0))
+}
+
+# _child_sleeping PID COMM - found once, then tested: the descendant named
+# COMM (in SLEEPING_CHILD) sleeps.
+_child_sleeping() {
+	[[ -n $SLEEPING_CHILD ]] || SLEEPING_CHILD=$(descendant_named "$1" "$2") || SLEEPING_CHILD=
+	[[ -n $SLEEPING_CHILD && $(proc_state "$SLEEPING_CHILD") == S ]]
 }
 
 # ---- ports -------------------------------------------------------------------
