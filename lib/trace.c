@@ -42,8 +42,6 @@ struct event {
 	int status;
 };
 
-static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator);
-
 static const int trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
                                  PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
                                  PTRACE_O_EXITKILL;
@@ -53,58 +51,6 @@ double sb_trace_now_ms(const struct sb_trace *tr)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - tr->t0.tv_sec) * 1e3 + (double)(now.tv_nsec - tr->t0.tv_nsec) / 1e6;
-}
-
-/* The child is started by spawn.c, which every mode shares: it waits for
- * the go byte until PTRACE_SEIZE is done (a handshake, not SIGSTOP: a stop
- * would leave the threads group-stopped at detach), sets up, execs. */
-struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
-{
-	struct sb_spawn sp;
-	struct sb_trace *tr = calloc(1, sizeof(*tr));
-	int r;
-
-	if (!tr)
-		return NULL;
-	tr->o = *o;
-	tr->err_fd = -1;
-	tr->base_filters = sb_procfs_filters(getpid(), 0);
-	if (tr->base_filters < 0) {
-		r = tr->base_filters; /* no seccomp in this kernel, or no /proc */
-		goto fail;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
-	if ((r = sb_spawn_start(&sp, path, argv, o->child_setup, o->ctx)) < 0)
-		goto fail;
-	tr->root = sp.pid;
-	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
-		r = -errno;
-		goto kill;
-	}
-	struct sb_thread *t = new_task(tr, tr->root, NULL);
-	if (!t) {
-		r = -ENOMEM;
-		goto kill;
-	}
-	t->started = true; /* seized, not auto-attached: no attach stop */
-	/* The child is seized: from now on the tracer may be non-dumpable, so
-	 * that no program of the same uid can write its memory (the serving
-	 * filter lives there). Before the go byte, so the program never runs
-	 * beside a dumpable tracer. */
-	if (o->protect_tracer && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		r = -errno;
-		goto kill;
-	}
-	if ((r = sb_spawn_go(&sp)) < 0)
-		goto kill;
-	tr->err_fd = sp.err_fd;
-	return tr;
-kill:
-	sb_spawn_abort(&sp);
-fail:
-	sb_trace_free(tr);
-	errno = -r;
-	return NULL;
 }
 
 /* In SYSCALL mode a process in init needs every entry stop (once armed, if
@@ -502,6 +448,58 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 
 /* A failed setup or initial execve is in the child's error record
  * (spawn.c); the root's exit status tells which step. */
+/* The child is started by spawn.c, which every mode shares: it waits for
+ * the go byte until PTRACE_SEIZE is done (a handshake, not SIGSTOP: a stop
+ * would leave the threads group-stopped at detach), sets up, execs. */
+struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
+{
+	struct sb_spawn sp;
+	struct sb_trace *tr = calloc(1, sizeof(*tr));
+	int r;
+
+	if (!tr)
+		return NULL;
+	tr->o = *o;
+	tr->err_fd = -1;
+	tr->base_filters = sb_procfs_filters(getpid(), 0);
+	if (tr->base_filters < 0) {
+		r = tr->base_filters; /* no seccomp in this kernel, or no /proc */
+		goto fail;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
+	if ((r = sb_spawn_start(&sp, path, argv, o->child_setup, o->ctx)) < 0)
+		goto fail;
+	tr->root = sp.pid;
+	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
+		r = -errno;
+		goto kill;
+	}
+	struct sb_thread *t = new_task(tr, tr->root, NULL);
+	if (!t) {
+		r = -ENOMEM;
+		goto kill;
+	}
+	t->started = true; /* seized, not auto-attached: no attach stop */
+	/* The child is seized: from now on the tracer may be non-dumpable, so
+	 * that no program of the same uid can write its memory (the serving
+	 * filter lives there). Before the go byte, so the program never runs
+	 * beside a dumpable tracer. */
+	if (o->protect_tracer && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		r = -errno;
+		goto kill;
+	}
+	if ((r = sb_spawn_go(&sp)) < 0)
+		goto kill;
+	tr->err_fd = sp.err_fd;
+	return tr;
+kill:
+	sb_spawn_abort(&sp);
+fail:
+	sb_trace_free(tr);
+	errno = -r;
+	return NULL;
+}
+
 static void read_exec_error(struct sb_trace *tr)
 {
 	int r = sb_spawn_read_error(tr->err_fd);
