@@ -69,6 +69,21 @@ int sb_procfs_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 	return r;
 }
 
+int sb_procfs_euid(pid_t tid, uid_t *euid)
+{
+	char buf[2048];
+	int r = read_status(tid, 0, buf, sizeof(buf));
+	const char *s = r == 0 ? strstr(buf, "\nUid:") : NULL;
+	unsigned long real, eff;
+
+	if (r < 0)
+		return r;
+	if (!s || sscanf(s + 5, "%lu %lu", &real, &eff) != 2)
+		return -ENOENT;
+	*euid = (uid_t)eff;
+	return 0;
+}
+
 int sb_procfs_filters(pid_t pid, pid_t tid)
 {
 	char buf[2048];

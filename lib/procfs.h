@@ -16,6 +16,9 @@
 /* Tgid and PPid of a task. */
 int sb_procfs_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
 
+/* Effective uid of a task (the second field of Uid:). */
+int sb_procfs_euid(pid_t tid, uid_t *euid);
+
 /* Seccomp_filters of a task (tid 0: the process pid itself). */
 int sb_procfs_filters(pid_t pid, pid_t tid);
 

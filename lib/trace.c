@@ -87,7 +87,7 @@ static enum ev_kind classify(int st)
 static int resume(struct sb_trace *tr, struct sb_thread *t)
 {
 	int sig = t->pending_sig;
-	enum __ptrace_request req = wants_entry_stops(tr, t) ? PTRACE_SYSCALL : PTRACE_CONT;
+	enum __ptrace_request req = wants_entry_stops(tr, t) || t->exit_wanted ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	t->pending_sig = 0;
 	t->stopped = false;
@@ -140,6 +140,8 @@ static int get_syscall(pid_t tid, struct sb_syscall *sc, int *op)
 		sc->nr = (int)info.seccomp.nr;
 		memcpy(sc->args, info.seccomp.args, sizeof(sc->args));
 		sc->ret_data = info.seccomp.ret_data;
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+		sc->ret = info.exit.rval;
 	}
 	/* x32 shares AUDIT_ARCH_X86_64 and marks its numbers with bit 30 */
 	sc->native = sc->arch == AUDIT_ARCH_X86_64 && sc->nr >= 0 && sc->nr < SB_NR_MAX;
@@ -183,6 +185,19 @@ static void on_after(struct sb_trace *tr, struct sb_thread *t, const struct sb_s
 	sb_trace_resume(tr, t);
 }
 
+/* The exit stop of a call of opts.exit_calls (resumed with PTRACE_SYSCALL
+ * from its seccomp stop); other exit stops (SYSCALL mode) carry nothing. */
+static void on_exit_stop(struct sb_trace *tr, struct sb_thread *t, const struct sb_syscall *sc)
+{
+	if (t->exit_wanted) {
+		t->exit_wanted = false;
+		t->exit_sc.ret = sc->ret;
+		if (tr->o.ops && tr->o.ops->syscall_exit)
+			tr->o.ops->syscall_exit(tr->o.ctx, t, &t->exit_sc);
+	}
+	sb_trace_resume(tr, t);
+}
+
 /* The phase rule runs on the stop that sees every syscall once: seccomp
  * stops when profiling, entry stops under PTRACE_SYSCALL. A process born
  * before its parent's injection (transition_now) makes its transition at
@@ -193,9 +208,12 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 	struct sb_proc *p = t->proc;
 	int op = 0;
 
-	if (get_syscall(t->tid, &sc, &op) < 0 || op == PTRACE_SYSCALL_INFO_EXIT ||
-	    op == PTRACE_SYSCALL_INFO_NONE) {
+	if (get_syscall(t->tid, &sc, &op) < 0 || op == PTRACE_SYSCALL_INFO_NONE) {
 		sb_trace_resume(tr, t);
+		return;
+	}
+	if (op == PTRACE_SYSCALL_INFO_EXIT) {
+		on_exit_stop(tr, t, &sc);
 		return;
 	}
 	if (sc.seccomp_stop && tr->o.lazy_until_armed && sc.ret_data == SB_RET_DATA_AFTER) {
@@ -217,6 +235,10 @@ static void on_syscall(struct sb_trace *tr, struct sb_thread *t)
 		return;
 	}
 	sb_trace_report(tr, t, &sc);
+	if (sc.seccomp_stop && sc.native && tr->o.exit_calls && sb_bit_test(tr->o.exit_calls, sc.nr)) {
+		t->exit_wanted = true;
+		t->exit_sc = sc;
+	}
 	sb_trace_resume(tr, t);
 }
 

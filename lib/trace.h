@@ -45,6 +45,7 @@ struct sb_syscall {
 	uint64_t args[6];
 	bool seccomp_stop; /* reported through a SECCOMP_RET_TRACE stop */
 	uint32_t ret_data; /* SECCOMP_RET_DATA of that stop */
+	int64_t ret;       /* the result, at an exit stop */
 };
 
 struct sb_thread {
@@ -59,6 +60,8 @@ struct sb_thread {
 	int stop_status;           /* a stop collected early, for the main loop */
 	bool held;                 /* at a marker's entry stop, waiting for the transition */
 	struct sb_syscall held_sc; /* the marker call a held thread stopped at */
+	bool exit_wanted;          /* resumed with PTRACE_SYSCALL for the result of exit_sc */
+	struct sb_syscall exit_sc; /* a call of opts.exit_calls, seen at its seccomp stop */
 	bool started;              /* its first (attach) stop was seen */
 	int pending_sig;           /* signal to deliver at the next resume or detach */
 	struct sb_thread *next_in_proc;
@@ -122,6 +125,9 @@ struct sb_trace_ops {
 	/* p is no longer traced (p->exited: it died; else it was detached);
 	 * its record is freed when this returns. */
 	void (*proc_end)(void *ctx, struct sb_proc *p);
+	/* The result of a call of opts.exit_calls (sc->ret: >= 0 or -errno),
+	 * in the phase the call was made in. */
+	void (*syscall_exit)(void *ctx, struct sb_thread *t, const struct sb_syscall *sc);
 };
 
 struct sb_trace_opts {
@@ -139,6 +145,9 @@ struct sb_trace_opts {
 	/* Make the tracer non-dumpable once the child is seized, before the
 	 * program runs (no same-uid process may write the tracer's memory). */
 	bool protect_tracer;
+	/* SECCOMP mode: native calls whose results ops->syscall_exit wants.
+	 * Each such call costs one more stop (its exit); NULL: none. */
+	const uint8_t *exit_calls;
 	/* Runs in the child after the tracer attached, just before execve; it
 	 * installs exactly one filter (F1, or the profiling filter): the
 	 * injection checks that count. Returns 0 or -errno (reported, child

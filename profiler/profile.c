@@ -142,11 +142,17 @@ static void on_proc_end(void *ctx, struct sb_proc *p)
 	profiler_keep_proc(p);
 }
 
+static void on_syscall_exit(void *ctx, struct sb_thread *t, const struct sb_syscall *sc)
+{
+	hints_record(ctx, t, sc);
+}
+
 static const struct sb_trace_ops ops = {
     .syscall = on_syscall,
     .transition = on_transition,
     .new_proc = on_new_proc,
     .proc_end = on_proc_end,
+    .syscall_exit = on_syscall_exit,
 };
 
 /* In the child, the program is set up as sandbox-run will run it, so that
@@ -188,6 +194,7 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	    .settle_timeout_ms = pr->opts->settle_timeout_ms,
 	    .child_setup = install_trace_filter,
 	    .protect_tracer = true,
+	    .exit_calls = hints_calls(pr),
 	    .ops = &ops,
 	    .ctx = pr,
 	};

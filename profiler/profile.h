@@ -6,6 +6,20 @@
 #include "policy.h"
 #include "trace.h"
 
+/* Capability hints (hints.c): the first failure each dropped capability
+ * explains, and how many there were. */
+struct cap_hint {
+	unsigned long count;
+	int nr, err;
+	pid_t pid;
+	const char *why;
+};
+struct cap_hints {
+	uint64_t droppable; /* held by the profiler, dropped by the policy */
+	uint64_t caps;      /* those a failure was explained by */
+	struct cap_hint cap[64];
+};
+
 struct profiler {
 	const struct profile_opts *opts;
 	struct sb_policy *policy;      /* this run */
@@ -17,6 +31,7 @@ struct profiler {
 	struct sb_trace *trace;
 	struct sb_proc *procs; /* copies of every process seen, in order */
 	struct sb_proc **tail;
+	struct cap_hints hints;
 };
 
 /* Refresh the copy of p kept for the report. */
@@ -30,6 +45,12 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen);
 /* Run the program to its end. Returns its wait status in *status; 0, or
  * -errno when it could not be started or traced. */
 int profiler_run(struct profiler *pr, const char *path, int *status);
+
+/* hints.c: the calls whose results the hints need (NULL: no capability
+ * can be kept, no hint possible); record one result; print the hints. */
+const uint8_t *hints_calls(struct profiler *pr);
+void hints_record(struct profiler *pr, const struct sb_thread *t, const struct sb_syscall *sc);
+void hints_report(const struct profiler *pr);
 
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);

@@ -153,6 +153,7 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 	}
 	fputc('\n', stderr);
 	print_danger(pr->policy);
+	hints_report(pr);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);
 	if (sb_trace_foreign_calls(pr->trace))
