@@ -10,9 +10,8 @@
  * sandbox-policy(5), BASELINE, compares the table with systemd's @default
  * and Docker's default profile.
  *
- * Left out although read only: uname (the kernel's exact version picks the
- * exploit; programs ask it in init, where a profile sees it), capget (of
- * any process), getcwd (a path, a file-system fact). Left out although
+ * Left out although read only: capget (of any process), getcwd (a path, a
+ * file-system fact). Left out although
  * harmless, to keep what a serving phase allows close to what it was seen
  * to do: calls made at start-up, where every profile sees them (process
  * group and session ids, the other credential reads, scheduling
@@ -51,6 +50,8 @@ const struct sb_danger sb_baseline_table[] = {
     {"getcpu", "reads the CPU and node the thread runs on"},
     {"sched_getaffinity", "reads the thread's CPU mask (glibc counts CPUs with it)"},
     {"getrandom", "reads random bytes"},
+    {"uname", "reads the kernel's name and version and the host name, which /proc/sys/kernel shows to "
+              "every process (redis's INFO asks it while serving)"},
     /* Clocks, read only. */
     {"clock_gettime", "reads a clock"},
     {"clock_getres", "reads a clock's resolution"},
@@ -65,9 +66,13 @@ const struct sb_danger sb_baseline_table[] = {
     {"set_robust_list", "registers the thread's list of held locks"},
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
     /* The process's own memory, no new mapping. */
+    {"munmap", "removes one of the process's own mappings (free of a large block)"},
     {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
     {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc "
                "of large blocks)"},
+    /* A descriptor the process holds. */
+    {"lseek", "moves the offset of a descriptor the process holds (stdio seeks on its own: fclose of a "
+              "read stream); a process sharing the open file sees it move, as it sees a write through it"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
     {NULL, NULL},

@@ -67,11 +67,13 @@ const struct sb_family sb_families[] = {
      SB_FAMILY_POWER,
      "writes to a descriptor, with or without a vector or an offset"},
     {"open", {"open", "openat", NULL}, SB_FAMILY_POWER, "opens a file by path"},
+    /* access answers less than stat does (may I read it, rather than
+     * its owner and mode): stdio's and libraries' probes switch between
+     * them (sqlite checks for a journal with access). */
     {"stat",
-     {"stat", "fstat", "lstat", "newfstatat", "statx", NULL},
+     {"stat", "fstat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", NULL},
      SB_FAMILY_POWER,
-     "reads a file's metadata by path or descriptor"},
-    {"access", {"access", "faccessat", "faccessat2", NULL}, SB_FAMILY_POWER, "checks access to a path"},
+     "reads a file's metadata, or checks access to it, by path or descriptor"},
     {"readlink", {"readlink", "readlinkat", NULL}, SB_FAMILY_POWER, "reads a symbolic link"},
     {"getdents", {"getdents", "getdents64", NULL}, SB_FAMILY_POWER, "reads a directory"},
     {"sleep", {"nanosleep", "clock_nanosleep", NULL}, SB_FAMILY_POWER, "sleeps (glibc picks either)"},

@@ -41,7 +41,7 @@ enum sb_family_use {
  * uses: no syscall is in two families. */
 struct sb_family {
 	const char *name;
-	const char *members[6]; /* NULL-terminated */
+	const char *members[9]; /* NULL-terminated */
 	unsigned use;           /* enum sb_family_use bits */
 	const char *why;        /* one line, shown in the man page and --help */
 };
