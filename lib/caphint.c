@@ -5,6 +5,8 @@
  * missing (capabilities(7) and the calls' man pages), so that a hint is
  * never a guess about an ordinary failure. Broad capabilities that many
  * checks share (CAP_SYS_ADMIN) are left out: their EPERM says too little.
+ * So is setsockopt (CAP_NET_ADMIN for SO_MARK and the like): servers call
+ * it for every connection, and each call here costs a stop.
  */
 #include "caphint.h"
 
@@ -61,7 +63,6 @@ static const struct hint table[] = {
     {"mlockall", EPERM, CAP_IPC_LOCK, "locking memory"},
     {"mlock", EPERM, CAP_IPC_LOCK, "locking memory"},
     {"socket", EPERM, CAP_NET_RAW, "making a raw or packet socket"},
-    {"setsockopt", EPERM, CAP_NET_ADMIN, "a privileged socket option (SO_MARK, SO_*BUFFORCE, ...)"},
 };
 
 #define NHINTS (sizeof(table) / sizeof(table[0]))

@@ -78,7 +78,7 @@ static void test_calls_bitmap(void **state)
 	int n = 0;
 	for (int i = 0; i < SB_NR_MAX; i++)
 		n += sb_bit_test(set, i);
-	assert_in_range(n, 30, 40);
+	assert_in_range(n, 30, 36);
 }
 
 int main(void)
