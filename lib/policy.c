@@ -378,7 +378,7 @@ bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 }
 
 /* True if phase ph lists a member of f other than nr with a count. */
-static bool family_seen(const struct sb_policy *p, enum sb_phase ph, const struct sb_family *f, int nr)
+static bool member_seen(const struct sb_policy *p, enum sb_phase ph, const struct sb_family *f, int nr)
 {
 	for (const char *const *m = f->members; *m; m++) {
 		int o = sb_syscall_nr(*m);
@@ -386,6 +386,20 @@ static bool family_seen(const struct sb_policy *p, enum sb_phase ph, const struc
 			return true;
 	}
 	return false;
+}
+
+/* Does phase ph's run bring nr in through its family f? An implied family
+ * needs a call seen of each family it is implied by, and nothing else. */
+static bool family_seen(const struct sb_policy *p, enum sb_phase ph, const struct sb_family *f, int nr)
+{
+	if (!(f->use & SB_FAMILY_IMPLIED))
+		return member_seen(p, ph, f, nr);
+	for (const char *const *by = f->implied_by; *by; by++) {
+		const struct sb_family *g = sb_family_power_find(*by);
+		if (g == NULL || !member_seen(p, ph, g, -1))
+			return false;
+	}
+	return true;
 }
 
 const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_phase ph, int nr)

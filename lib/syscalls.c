@@ -37,54 +37,83 @@ const struct sb_family sb_families[] = {
     {"accept",
      {"accept", "accept4", NULL},
      SB_FAMILY_MARKER | SB_FAMILY_POWER,
-     "accept also matches accept4"},
+     "accept also matches accept4",
+     {NULL}},
     /* epoll_pwait and epoll_pwait2 add a signal mask and a timespec. */
     {"epoll_wait",
      {"epoll_wait", "epoll_pwait", "epoll_pwait2", NULL},
      SB_FAMILY_MARKER | SB_FAMILY_POWER,
-     "epoll_wait also matches epoll_pwait and epoll_pwait2"},
+     "epoll_wait also matches epoll_pwait and epoll_pwait2",
+     {NULL}},
     /* glibc's poll() may be ppoll underneath. */
-    {"poll", {"poll", "ppoll", NULL}, SB_FAMILY_MARKER | SB_FAMILY_POWER, "poll also matches ppoll"},
+    {"poll", {"poll", "ppoll", NULL}, SB_FAMILY_MARKER | SB_FAMILY_POWER, "poll also matches ppoll", {NULL}},
     /* glibc's select() is pselect6 on newer ports. */
     {"select",
      {"select", "pselect6", NULL},
      SB_FAMILY_MARKER | SB_FAMILY_POWER,
-     "select also matches pselect6"},
+     "select also matches pselect6",
+     {NULL}},
     /* Every plain read of an fd (stdin for interactive programs). */
     {"read",
      {"read", "readv", "pread64", "preadv", "preadv2", NULL},
      SB_FAMILY_MARKER | SB_FAMILY_POWER,
-     "read also matches readv, pread64, preadv and preadv2"},
+     "read also matches readv, pread64, preadv and preadv2",
+     {NULL}},
     /* Datagram and message receives; no member shares the family name.
      * Not of equal power: recvmsg also receives descriptors. */
     {"recv",
      {"recvfrom", "recvmsg", "recvmmsg", NULL},
      SB_FAMILY_MARKER,
-     "recv matches recvfrom, recvmsg and recvmmsg"},
+     "recv matches recvfrom, recvmsg and recvmmsg",
+     {NULL}},
     /* Power only, from here on. */
     {"write",
      {"write", "writev", "pwrite64", "pwritev", "pwritev2", NULL},
      SB_FAMILY_POWER,
-     "writes to a descriptor, with or without a vector or an offset"},
-    {"open", {"open", "openat", NULL}, SB_FAMILY_POWER, "opens a file by path"},
+     "writes to a descriptor, with or without a vector or an offset",
+     {NULL}},
+    {"open", {"open", "openat", NULL}, SB_FAMILY_POWER, "opens a file by path", {NULL}},
     /* access answers less than stat does (may I read it, rather than
      * its owner and mode): stdio's and libraries' probes switch between
      * them (sqlite checks for a journal with access). */
     {"stat",
      {"stat", "fstat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", NULL},
      SB_FAMILY_POWER,
-     "reads a file's metadata, or checks access to it, by path or descriptor"},
-    {"readlink", {"readlink", "readlinkat", NULL}, SB_FAMILY_POWER, "reads a symbolic link"},
-    {"getdents", {"getdents", "getdents64", NULL}, SB_FAMILY_POWER, "reads a directory"},
-    {"sleep", {"nanosleep", "clock_nanosleep", NULL}, SB_FAMILY_POWER, "sleeps (glibc picks either)"},
-    {"dup", {"dup", "dup2", "dup3", NULL}, SB_FAMILY_POWER, "duplicates a descriptor"},
-    {"pipe", {"pipe", "pipe2", NULL}, SB_FAMILY_POWER, "makes a pipe"},
-    {"wait", {"wait4", "waitid", NULL}, SB_FAMILY_POWER, "waits for a child"},
-    {"epoll_create", {"epoll_create", "epoll_create1", NULL}, SB_FAMILY_POWER, "makes an epoll instance"},
-    {"eventfd", {"eventfd", "eventfd2", NULL}, SB_FAMILY_POWER, "makes an eventfd"},
-    {"signalfd", {"signalfd", "signalfd4", NULL}, SB_FAMILY_POWER, "makes a signalfd"},
-    {"inotify_init", {"inotify_init", "inotify_init1", NULL}, SB_FAMILY_POWER, "makes an inotify instance"},
-    {NULL, {NULL}, 0, NULL},
+     "reads a file's metadata, or checks access to it, by path or descriptor",
+     {NULL}},
+    {"readlink", {"readlink", "readlinkat", NULL}, SB_FAMILY_POWER, "reads a symbolic link", {NULL}},
+    {"getdents", {"getdents", "getdents64", NULL}, SB_FAMILY_POWER, "reads a directory", {NULL}},
+    {"sleep", {"nanosleep", "clock_nanosleep", NULL}, SB_FAMILY_POWER, "sleeps (glibc picks either)", {NULL}},
+    {"dup", {"dup", "dup2", "dup3", NULL}, SB_FAMILY_POWER, "duplicates a descriptor", {NULL}},
+    {"pipe", {"pipe", "pipe2", NULL}, SB_FAMILY_POWER, "makes a pipe", {NULL}},
+    {"wait", {"wait4", "waitid", NULL}, SB_FAMILY_POWER, "waits for a child", {NULL}},
+    {"epoll_create",
+     {"epoll_create", "epoll_create1", NULL},
+     SB_FAMILY_POWER,
+     "makes an epoll instance",
+     {NULL}},
+    {"eventfd", {"eventfd", "eventfd2", NULL}, SB_FAMILY_POWER, "makes an eventfd", {NULL}},
+    {"signalfd", {"signalfd", "signalfd4", NULL}, SB_FAMILY_POWER, "makes a signalfd", {NULL}},
+    {"inotify_init",
+     {"inotify_init", "inotify_init1", NULL},
+     SB_FAMILY_POWER,
+     "makes an inotify instance",
+     {NULL}},
+    /* Implied: what a phase that may open files and write can do already.
+     * Invariant: openat is allowed by number, whatever its flags (no
+     * argument condition on them exists); were O_TRUNC ever refused by a
+     * condition, "truncate" would no longer be implied. */
+    {"truncate",
+     {"ftruncate", NULL},
+     SB_FAMILY_POWER | SB_FAMILY_IMPLIED,
+     "sets the size of an open file: open with O_TRUNC and a write of the part kept do the same",
+     {"open", "write", NULL}},
+    {"sync",
+     {"fsync", "fdatasync", "sync_file_range", NULL},
+     SB_FAMILY_POWER | SB_FAMILY_IMPLIED,
+     "forces to disk what the process wrote, which the kernel writes there anyway",
+     {"write", NULL}},
+    {NULL, {NULL}, 0, NULL, {NULL}},
 };
 
 /* "syscall_N" with N decimal, no sign, no leading zero, 0 <= N < SB_NR_MAX. */
@@ -202,6 +231,14 @@ static const struct sb_family *family_with(int nr, unsigned use)
 const struct sb_family *sb_family_of(int nr)
 {
 	return family_with(nr, SB_FAMILY_MARKER);
+}
+
+const struct sb_family *sb_family_power_find(const char *name)
+{
+	for (const struct sb_family *f = sb_families; name && f->name; f++)
+		if ((f->use & SB_FAMILY_POWER) && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
 }
 
 const struct sb_family *sb_family_power(int nr)

@@ -35,6 +35,11 @@ enum sb_family_use {
 	 * operation through another entry point), so a profiled run that made
 	 * one is allowed all (sb_policy_widen). No member is dangerous. */
 	SB_FAMILY_POWER = 1 << 1,
+	/* with SB_FAMILY_POWER: the members give nothing that the families
+	 * named in implied_by, together, do not give already; a run that made
+	 * a call of each of those is allowed the members (sb_policy_widen).
+	 * A member seen does not bring the others in. */
+	SB_FAMILY_IMPLIED = 1 << 2,
 };
 
 /* A named group of syscalls that do "the same thing". One table for both
@@ -44,6 +49,8 @@ struct sb_family {
 	const char *members[9]; /* NULL-terminated */
 	unsigned use;           /* enum sb_family_use bits */
 	const char *why;        /* one line, shown in the man page and --help */
+	/* SB_FAMILY_IMPLIED: names of power families, NULL-terminated */
+	const char *implied_by[3];
 };
 
 /* The table, terminated by an entry with name == NULL. */
@@ -61,6 +68,9 @@ int sb_family_expand(const char *name, uint8_t *set);
 
 /* The marker family a syscall number belongs to, or NULL. */
 const struct sb_family *sb_family_of(int nr);
+
+/* A power family by its name (including power-only ones), or NULL. */
+const struct sb_family *sb_family_power_find(const char *name);
 
 /* The equal-power family of a syscall number, or NULL. */
 const struct sb_family *sb_family_power(int nr);

@@ -154,6 +154,40 @@ static void test_widen(void **state)
 	free(p);
 }
 
+/* Implied families: truncate needs open and write seen, sync needs write;
+ * a member of an implied family seen brings in nothing. */
+static void test_implied(void **state)
+{
+	struct sb_policy *p = sb_policy_new();
+
+	assert_non_null(p);
+	p->has_transition = true;
+	sb_policy_add(p, SB_PHASE_INIT, nr("openat"), 1); /* init: open only */
+	sb_policy_add(p, SB_PHASE_INIT, nr("ftruncate"), 1);
+	sb_policy_add(p, SB_PHASE_SERVING, nr("openat"), 3); /* serving: open and write */
+	sb_policy_add(p, SB_PHASE_SERVING, nr("pwrite64"), 5);
+	sb_policy_widen(p);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("ftruncate")].act.kind, SB_ACT_ALLOW);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("ftruncate")].count, 0);
+	assert_ptr_equal(sb_policy_widened_by(p, SB_PHASE_SERVING, nr("ftruncate")),
+	                 sb_family_power(nr("ftruncate")));
+	assert_string_equal(sb_family_power(nr("ftruncate"))->name, "truncate");
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("fdatasync")].act.kind, SB_ACT_ALLOW);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("sync_file_range")].act.kind, SB_ACT_ALLOW);
+	/* init wrote nothing: no sync; its ftruncate was seen, not implied */
+	assert_int_equal(p->phase[SB_PHASE_INIT][nr("fsync")].act.kind, SB_ACT_NONE);
+	assert_null(sb_policy_widened_by(p, SB_PHASE_INIT, nr("ftruncate")));
+	free(p);
+
+	p = sb_policy_new();
+	assert_non_null(p);
+	sb_policy_add(p, SB_PHASE_INIT, nr("write"), 1); /* write without open */
+	sb_policy_widen(p);
+	assert_int_equal(p->phase[SB_PHASE_INIT][nr("ftruncate")].act.kind, SB_ACT_NONE);
+	assert_int_equal(p->phase[SB_PHASE_INIT][nr("fsync")].act.kind, SB_ACT_ALLOW);
+	free(p);
+}
+
 /* The writer names the family on an added line; read back, the policy is
  * the same (the comment is free text, not a count). */
 static void test_widened_lines_written(void **state)
@@ -288,10 +322,11 @@ static void test_man_page(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_baseline_members),      cmocka_unit_test(test_no_dangerous_member),
-	    cmocka_unit_test(test_power_families),        cmocka_unit_test(test_widen),
-	    cmocka_unit_test(test_widened_lines_written), cmocka_unit_test(test_baseline_key),
-	    cmocka_unit_test(test_baseline_allowed),      cmocka_unit_test(test_man_page),
+	    cmocka_unit_test(test_baseline_members), cmocka_unit_test(test_no_dangerous_member),
+	    cmocka_unit_test(test_power_families),   cmocka_unit_test(test_widen),
+	    cmocka_unit_test(test_implied),          cmocka_unit_test(test_widened_lines_written),
+	    cmocka_unit_test(test_baseline_key),     cmocka_unit_test(test_baseline_allowed),
+	    cmocka_unit_test(test_man_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
