@@ -58,7 +58,7 @@ int cmd_export(int argc, char **argv)
 	return TOOL_OK;
 }
 
-/* What polutil names printed: every number 0-1023 libseccomp names for
+/* The names the evaluation counts against: every number 0-1023 libseccomp names for
  * x86_64, one a line (x32 and i386 are not native). */
 int cmd_names(int argc, char **argv)
 {
