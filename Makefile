@@ -24,7 +24,10 @@ CFLAGS ?= -O2 -g
 # -MMD -MP: each compile writes a .d file beside its output listing the
 # headers it included, so touching a header rebuilds only its users.
 DEPFLAGS := -MMD -MP
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' $(CFLAGS)
+# SB_POLICYDIR: the packages' policies, the last directory sandbox-run
+# searches for a policy given by name (lib/lookup.h).
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' \
+	-DSB_POLICYDIR='"$(POLICYDIR)"' $(CFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih)
 
 ifeq ($(SANITIZE),1)

@@ -322,11 +322,11 @@ mount_tmpfs() {
 	rm ran
 	mkdir d
 	refused "--learn: cannot write d: it is a directory" \
-		"$SB_RUN" --mode=complain --learn d --policy p.ini -- ./prog
+		"$SB_RUN" --mode=complain --learn d --policy ./p.ini -- ./prog
 	refused "--learn: cannot write $PWD/nodir/l.ini: directory $PWD/nodir does not exist" \
-		"$SB_RUN" --mode=complain --learn "$PWD/nodir/l.ini" --policy p.ini -- ./prog
+		"$SB_RUN" --mode=complain --learn "$PWD/nodir/l.ini" --policy ./p.ini -- ./prog
 	# the control
-	run bounded "$SB_RUN" -q --mode=complain --learn l.ini --policy p.ini -- ./prog
+	run bounded "$SB_RUN" -q --mode=complain --learn l.ini --policy ./p.ini -- ./prog
 	[ "$status" -eq 0 ]
 	[ -e ran ] && [ -s l.ini ]
 }
