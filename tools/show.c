@@ -17,9 +17,9 @@
 #include "msg.h"
 #include "tool.h"
 
-const char *const tool_keys[] = {"version",          "program",          "arch",       "default",
-                                 "capabilities",     "baseline",         "transition", "transition_fd",
-                                 "transition_after", "transition_scope", NULL};
+const char *const tool_keys[] = {"version",       "program",          "binary",           "arch",
+                                 "default",       "capabilities",     "baseline",         "transition",
+                                 "transition_fd", "transition_after", "transition_scope", NULL};
 
 static const char *transition_value(const struct sb_policy *p, const char *key, char *buf, size_t len)
 {
@@ -44,6 +44,12 @@ const char *tool_key_value(const struct sb_policy *p, const char *key, char *buf
 		return snprintf(buf, len, "%d", p->version), buf;
 	if (!strcmp(key, "program"))
 		return p->program;
+	if (!strcmp(key, "binary") && p->binary_sha256[0] == '\0')
+		return NULL;
+	if (!strcmp(key, "binary"))
+		return snprintf(buf, len, "sha256:%s%s%s", p->binary_sha256, p->binary_path[0] ? " " : "",
+		                p->binary_path),
+		       buf;
 	if (!strcmp(key, "arch"))
 		return p->arch;
 	if (!strcmp(key, "default"))
