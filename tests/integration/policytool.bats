@@ -238,3 +238,16 @@ for n in range(1024):
 	run_tool export --format=xml "$T/a.ini"
 	[ "$status" -eq 2 ]
 }
+
+# The issue's target: the grammar appears once, in lib/ (policy_ini.c). No
+# script carries a reader of its own any more: no polutil, no awk or
+# Python loop over "[section]" lines, in the scripts, the evaluation or the
+# test helpers.
+@test "no second policy parser in the tree" {
+	cd "$ROOT"
+	[ ! -e policies/polutil ]
+	run grep -rlE 'polutil|section_entries|/\^\\\[/|startswith\("\["\)' \
+		policies/lib.sh policies/train-* eval scripts tests/integration/*.bash tests/integration/lib
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+}
