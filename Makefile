@@ -9,7 +9,8 @@ BUILD ?= build
 VERSION := 0.1.0
 
 CC ?= cc
-PKGS := libseccomp libcap inih
+# libcrypto: the SHA-256 of the profiled executable (lib/digest.c).
+PKGS := libseccomp libcap inih libcrypto
 # Warnings are errors only where the compiler is known: `make check` and CI
 # set WERROR=1. A release build with a newer compiler must not fail on a
 # warning that compiler added. Format-string checks stay fatal everywhere:
@@ -24,8 +25,11 @@ CFLAGS ?= -O2 -g
 # -MMD -MP: each compile writes a .d file beside its output listing the
 # headers it included, so touching a header rebuilds only its users.
 DEPFLAGS := -MMD -MP
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' $(CFLAGS)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih)
+# SB_POLICYDIR: the packages' policies, the last directory sandbox-run
+# searches for a policy given by name (lib/lookup.h).
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' \
+	-DSB_POLICYDIR='"$(POLICYDIR)"' $(CFLAGS)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih -lcrypto)
 
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -40,11 +44,13 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 PROFILER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard profiler/*.c))
 LAUNCHER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard launcher/*.c))
+# tools/: sandbox-policy(1), the policy tool (a program on lib/ alone).
+TOOL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
-PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run
+PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run $(BUILD)/sandbox-policy
 
 .PHONY: all deps check unit integration install uninstall clean format-check format shellcheck \
 	policies eval
@@ -67,6 +73,9 @@ $(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 $(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/sandbox-policy: $(TOOL_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests may include the programs' CLI parsers (profiler/cli.c, launcher/cli.c).
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
 	@mkdir -p $(dir $@)
@@ -84,7 +93,7 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
 # That holds for the .d files named in DEPFILES (add new outputs' there); any
 # other object built by the %.o rule still builds, and its .d is still read
 # (and kept: .PRECIOUS), but a missing one does not force a rebuild.
-DEPFILES := $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) \
+DEPFILES := $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) $(FIXTURE_BIN:=.d)
 $(DEPFILES):
 $(BUILD)/%.d: ;
@@ -111,8 +120,9 @@ install: all
 	$(if $(wildcard policies/*.ini),install -m 644 $(wildcard policies/*.ini) $(DESTDIR)$(POLICYDIR)/)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sandbox-profile $(DESTDIR)$(BINDIR)/sandbox-run
-	rm -f $(DESTDIR)$(MANDIR)/man1/sandbox-profile.1 $(DESTDIR)$(MANDIR)/man1/sandbox-run.1
+	rm -f $(DESTDIR)$(BINDIR)/sandbox-profile $(DESTDIR)$(BINDIR)/sandbox-run $(DESTDIR)$(BINDIR)/sandbox-policy
+	rm -f $(DESTDIR)$(MANDIR)/man1/sandbox-profile.1 $(DESTDIR)$(MANDIR)/man1/sandbox-run.1 \
+		$(DESTDIR)$(MANDIR)/man1/sandbox-policy.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
 	rm -rf $(DESTDIR)$(POLICYDIR)
 

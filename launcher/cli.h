@@ -8,10 +8,12 @@
 #include "filter.h"
 
 struct run_opts {
-	const char *policy;
+	const char *policy; /* as given (NULL: by the program's name); main()
+	                       replaces it with the file found (lookup.h) */
 	enum sb_mode mode;
-	const char *learn; /* complain mode: policy with the missing lines */
-	bool check;        /* validate the policy, run nothing */
+	const char *learn;  /* complain mode: policy with the missing lines */
+	bool check;         /* validate the policy, run nothing */
+	bool strict_binary; /* refuse a program other than the one profiled */
 	int settle_timeout_ms;
 	bool verbose;
 	bool quiet;

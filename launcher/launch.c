@@ -208,6 +208,7 @@ int launch(struct launcher *L)
 	 *    the --learn output can be written (125 otherwise). */
 	if ((r = sb_resolve_program(L->o->argv[0], L->path, sizeof(L->path))) < 0)
 		return start_failure(L->o->argv[0], r, 0);
+	launcher_check_binary(L); /* 125 with --strict-binary if not the one learned on */
 	prepare_learned(L);
 	/* 3. Signals sent to us from now on are held (blocked) until the child
 	 *    can take them, then forwarded: none is lost. */

@@ -33,6 +33,10 @@ void launcher_free(struct launcher *L);
  * (stdout). Returns the exit status. */
 int launcher_check(const struct launcher *L);
 
+/* binary.c: compare the program (L->path) with the policy's `binary`;
+ * warns once, or with --strict-binary exits 125. */
+void launcher_check_binary(const struct launcher *L);
+
 /* supervise.c */
 extern const struct sb_trace_ops launcher_ops;
 /* Say how the program ended when it was a seccomp kill. */

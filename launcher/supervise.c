@@ -195,7 +195,8 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 	                       mono_us(&now) + 1000000};
 	sb_escape(exe, name, sizeof(name));
 	if (killed_syscall(&q, what, sizeof(what)) == 0)
-		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s", name, pid, sb_phase_name(ph), what);
+		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s (policy %s)", name, pid,
+		        sb_phase_name(ph), what, L->o->policy);
 	else
 		sb_warn("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		        "--mode=complain --policy %s -- ...",

@@ -362,6 +362,7 @@ const char *sb_policy_forced_allow(const struct sb_policy *p, enum sb_phase ph, 
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 {
 	if (a->version != b->version || strcmp(a->program, b->program) != 0 ||
+	    strcmp(a->binary_sha256, b->binary_sha256) != 0 || strcmp(a->binary_path, b->binary_path) != 0 ||
 	    strcmp(a->arch, b->arch) != 0 || !action_equal(&a->def, &b->def) || a->caps != b->caps ||
 	    a->baseline != b->baseline || !transition_same(a, b) || !comments_equal(a, b))
 		return false;

@@ -77,6 +77,9 @@ enum sb_baseline {
 	SB_BASELINE_HARMLESS = 1,
 };
 
+#define SB_SHA256_HEX      64
+#define SB_BINARY_PATH_LEN 112 /* the key's line must fit the format's 198 bytes */
+
 #define SB_MAX_COMMENTS 32
 #define SB_COMMENT_LEN  200
 
@@ -89,6 +92,10 @@ struct sb_policy {
 	enum sb_baseline baseline; /* `baseline`: none unless the file says harmless */
 	bool has_transition;       /* false: single phase, serving unused */
 	struct sb_transition tr;
+	/* `binary = sha256:HEX PATH`: the executable the profiler ran, "" if
+	 * unknown (digest.h). Kept by merge (dst's own), compared by equal. */
+	char binary_sha256[SB_SHA256_HEX + 1]; /* 64 lowercase hex digits */
+	char binary_path[SB_BINARY_PATH_LEN];  /* resolved path; may be "" */
 	/* Free-form header comments ("; made by ..."), kept on round trip. */
 	int ncomments;
 	char comments[SB_MAX_COMMENTS][SB_COMMENT_LEN];

@@ -42,6 +42,7 @@ static const char *const section_names[NSECTIONS] = {"sandbox", "init", "serving
 enum key {
 	K_VERSION,
 	K_PROGRAM,
+	K_BINARY,
 	K_ARCH,
 	K_DEFAULT,
 	K_CAPS,
@@ -372,6 +373,24 @@ static int set_program(struct reader *r, const char *v)
 	return check_writable(r, "program", r->p->program, false);
 }
 
+/* "sha256:HEX" and, after one blank, the path (the rest of the value). */
+static int set_binary(struct reader *r, const char *v)
+{
+	size_t n = strlen("sha256:");
+	const char *hex = v + n, *path = v + n + SB_SHA256_HEX;
+
+	if (strncmp(v, "sha256:", n) != 0 || strlen(hex) < SB_SHA256_HEX ||
+	    strspn(hex, "0123456789abcdef") < SB_SHA256_HEX || (*path && *path != ' '))
+		return fail(r, r->line, "binary must be 'sha256:' 64 lowercase hex digits [PATH], not '%s'",
+		            v);
+	if (*path && strlen(path + 1) >= sizeof(r->p->binary_path))
+		return fail(r, r->line, "binary: path longer than %zu bytes", sizeof(r->p->binary_path) - 1);
+	memcpy(r->p->binary_sha256, hex, SB_SHA256_HEX);
+	r->p->binary_sha256[SB_SHA256_HEX] = '\0';
+	snprintf(r->p->binary_path, sizeof(r->p->binary_path), "%s", *path ? path + 1 : "");
+	return 0;
+}
+
 static int set_arch(struct reader *r, const char *v)
 {
 	if (strcmp(v, "x86_64") != 0)
@@ -468,6 +487,7 @@ static const struct {
 } sandbox_keys[NKEYS] = {
     [K_VERSION] = {"version", set_version, true, false},
     [K_PROGRAM] = {"program", set_program, true, false},
+    [K_BINARY] = {"binary", set_binary, false, false},
     [K_ARCH] = {"arch", set_arch, true, false},
     [K_DEFAULT] = {"default", set_default, false, false},
     [K_CAPS] = {"capabilities", set_caps, false, true},

@@ -151,6 +151,25 @@ static void put_key(struct writer *w, const char *key, const char *value, bool l
 	put(w, "%s", line);
 }
 
+/* `binary`, if known; a path the reader would not take back (white space
+ * at its end, a control character, " ;") is an error. */
+static void put_binary(struct writer *w, const struct sb_policy *p)
+{
+	char v[LINE_MAX_BYTES + 1];
+
+	if (p->binary_sha256[0] == '\0')
+		return;
+	snprintf(v, sizeof(v), "sha256:%s%s%s", p->binary_sha256, p->binary_path[0] ? " " : "",
+	         p->binary_path);
+	if (sb_ini_value_problem(v) != NULL ||
+	    (p->binary_path[0] && isspace((unsigned char)p->binary_path[0]))) {
+		if (w->err == 0)
+			w->err = -EINVAL;
+		return;
+	}
+	put_key(w, "binary", v, false);
+}
+
 static void put_sandbox(struct writer *w, const struct sb_policy *p)
 {
 	char buf[SB_MAX_MARKERS * (SB_NAME_LEN + 2) + 1];
@@ -163,6 +182,7 @@ static void put_sandbox(struct writer *w, const struct sb_policy *p)
 	put(w, "[sandbox]");
 	put(w, "version = %d", p->version);
 	put_key(w, "program", p->program, false);
+	put_binary(w, p);
 	put(w, "arch = %s", p->arch);
 	put(w, "default = %s", sb_action_format(&p->def, buf, sizeof(buf)));
 	c = sb_caps_format(p->caps, caps, sizeof(caps));

@@ -2,7 +2,8 @@
 # policies/lib.sh - shared plumbing of the training scripts (sourced, not run).
 #
 # Environment:
-#   SB_BUILD       directory holding sandbox-profile and sandbox-run (default: build)
+#   SB_BUILD       directory holding sandbox-profile, sandbox-run and
+#                  sandbox-policy (default: build)
 #   SB_KEEP=1      keep the scratch directory (printed) for inspection
 #   SB_VERBOSE=1   show the profiler's summaries and the workloads' output
 #
@@ -20,11 +21,12 @@ SB_BUILD=${SB_BUILD:-$SB_ROOT/build}
 case $SB_BUILD in /*) ;; *) SB_BUILD=$SB_ROOT/$SB_BUILD ;; esac
 SB_PROFILE=$SB_BUILD/sandbox-profile
 SB_RUN=$SB_BUILD/sandbox-run
-POLUTIL=$SB_ROOT/policies/polutil
+# The policy tool: set-header, roundtrip, merge, calls (sandbox-policy(1)).
+SB_POLICY=$SB_BUILD/sandbox-policy
 NOBODY_UID=65534
 NOBODY_GID=65534
 
-for _t in "$SB_PROFILE" "$SB_RUN"; do
+for _t in "$SB_PROFILE" "$SB_RUN" "$SB_POLICY"; do
 	[[ -x $_t ]] || { echo "$0: $_t not built (run make, or set SB_BUILD)" >&2; exit 2; }
 done
 
@@ -97,12 +99,18 @@ bg() {
 # sandbox-run --check and the round trip, install it as DEST.
 finish() {
 	local pol=$1 hdr=$2 dest=$3
-	"$POLUTIL" set-header "$pol" "$hdr"
-	"$POLUTIL" roundtrip "$pol"
+	"$SB_POLICY" set-header -o "$pol" "$pol" "$hdr"
+	"$SB_POLICY" roundtrip "$pol"
 	"$SB_RUN" --check --policy "$pol" >/dev/null
 	cp "$pol" "$dest.tmp.$$"
 	mv "$dest.tmp.$$" "$dest"
-	say "wrote $dest ($(awk '/^\[/{s=$0} /^; [0-9]+ syscall/{printf "%s%s %s", sep, s, $2; sep=", "}' "$dest"))"
+	local ph counts=
+	for ph in init serving; do
+		# [serving] only with a transition
+		[[ $ph == init ]] || "$SB_POLICY" get "$dest" transition >/dev/null || continue
+		counts+="${counts:+, }[$ph] $("$SB_POLICY" calls "$dest" "$ph" | wc -l)"
+	done
+	say "wrote $dest ($counts)"
 }
 
 # Common options of the training scripts: -o FILE.

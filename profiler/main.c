@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "exec.h"
 #include "caps.h"
+#include "digest.h"
 #include "exitcodes.h"
 #include "forward.h"
 #include "output.h"
@@ -114,6 +115,9 @@ static struct sb_policy *result(const struct sb_policy *run, const struct sb_pol
 		free(dst);
 		return NULL;
 	}
+	/* provenance: the binary profiled now, which the policy will run */
+	memcpy(dst->binary_sha256, new->binary_sha256, sizeof(dst->binary_sha256));
+	memcpy(dst->binary_path, new->binary_path, sizeof(dst->binary_path));
 	return dst;
 }
 
@@ -236,6 +240,9 @@ int main(int argc, char **argv)
 	if (!pr.policy)
 		sb_die("out of memory");
 	describe_run(pr.policy, &o);
+	if ((r = sb_policy_set_binary(pr.policy, path)) < 0)
+		sb_warn("cannot read %s for its SHA-256 (%s): the policy has no binary key", path,
+		        strerror(-r));
 	if (old && !o.capabilities)
 		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)

@@ -10,7 +10,7 @@
 #   CI=true    programs the dependency script installs (redis-server,
 #              sqlite3, ...) must be present: skip_unless_program fails.
 # Defined here:
-#   SB_PROFILE, SB_RUN, FIXTURES   paths of the binaries and fixtures
+#   SB_PROFILE, SB_RUN, SB_POLICY, FIXTURES   paths of the binaries and fixtures
 #   SB_TIMEOUT                     bound, in seconds, of any single run
 
 # shellcheck source=lib/core.bash
@@ -50,38 +50,19 @@ bounded() {
 }
 
 # ---------------------------------------------------------------------------
-# Policy files (sandbox-policy(5)): INI, sections [sandbox], [init], [serving];
-# syscall lines are "name = action ; N calls".
+# Policy files (sandbox-policy(5)), read by lib/ through sandbox-policy(1)
+# (calls, get): the helpers hold no grammar of their own. A file lib/ does
+# not accept fails the helper (status 125 from the tool), as it should.
 
-# section_entries FILE SECTION - one line per "key = value" entry of
-# [SECTION]: the key, a tab, the rest of the line after "=" (inline comment
-# included). Comment lines are skipped. The one INI parser of these helpers.
-section_entries() {
-	awk -v want="$2" '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[[ \t]*/, "", s)
-			sub(/[ \t]*\].*$/, "", s)
-			sec = s
-			next
-		}
-		sec == want && /=/ {
-			k = $0
-			sub(/=.*/, "", k)
-			gsub(/^[ \t]+|[ \t]+$/, "", k)
-			v = $0
-			sub(/^[^=]*=/, "", v)
-			if (k != "") print k "\t" v
-		}' "$1"
-}
+# SB_POLICY - the tool (built with the others).
+SB_POLICY="$SB_BUILD/sandbox-policy"
 
-# entry_value FILE SECTION KEY - the rest of KEY's line after "=", as is.
-# Status 1 if KEY is not in [SECTION].
-entry_value() {
-	section_entries "$1" "$2" | awk -F '\t' -v key="$3" '
-		$1 == key { sub(/^[^\t]*\t/, ""); print; found = 1; exit }
-		END { exit !found }'
+# policy_calls FILE SECTION - sandbox-policy calls: one line per syscall of
+# [SECTION], "NAME<tab>ACTION<tab>COUNT<tab>FAMILY" (FAMILY "-" unless a
+# family of equal power brought the line in). Nothing for a [serving] a
+# single-phase policy does not have.
+policy_calls() {
+	"$SB_POLICY" calls "$1" "$2"
 }
 
 # phase_set FILE SECTION - the syscall names listed in [SECTION], one per
@@ -90,7 +71,10 @@ entry_value() {
 # policy, the calls the runs made. Nothing (and status 0) if the section is
 # absent.
 phase_set() {
-	section_entries "$1" "$2" | awk -F '\t' '$2 !~ /;[ \t]*family /' | cut -f1 | LC_ALL=C sort
+	local out
+	out=$(policy_calls "$1" "$2") || return
+	[ -n "$out" ] || return 0
+	printf '%s\n' "$out" | awk -F '\t' '$4 == "-" { print $1 }' | LC_ALL=C sort
 }
 
 # in_phase FILE SECTION NAME - status 0 iff NAME is listed in [SECTION].
@@ -102,34 +86,48 @@ in_phase() {
 # [SECTION]. (Use this, not `! in_phase`: bash's `!` never trips errexit, so
 # `! in_phase ...` alone on a line would not fail a bats test.)
 not_in_phase() {
-	if in_phase "$@"; then
+	local set
+	# a policy the tool cannot read (or no tool) must not pass as "absent"
+	set=$(phase_set "$1" "$2") || { echo "cannot read [$2] of $1" >&2; return 1; }
+	if grep -qxF -- "$3" <<<"$set"; then
 		echo "$3 is in [$2] of $1, it should not be" >&2
 		return 1
 	fi
 	return 0
 }
 
-# has_section FILE SECTION - status 0 iff FILE has a [SECTION] header.
+# has_section FILE SECTION - status 0 iff FILE has [SECTION]: [sandbox] and
+# [init] are in every policy lib/ reads, [serving] in the two-phase ones.
 has_section() {
-	grep -qE "^[[:space:]]*\[[[:space:]]*$2[[:space:]]*\]" "$1"
+	case $2 in
+	serving) has_key "$1" transition ;;
+	sandbox | init) "$SB_POLICY" check -q "$1" ;;
+	*) return 1 ;;
+	esac
 }
 
 # call_count FILE SECTION NAME - the N of "NAME = ... ; N calls" in [SECTION]
 # (nothing if NAME is not listed or has no count).
 call_count() {
-	entry_value "$1" "$2" "$3" | grep -oE ';[[:space:]]*[0-9]+[[:space:]]+calls?' |
-		grep -oE '[0-9]+' || true
+	policy_calls "$1" "$2" | awk -F '\t' -v n="$3" '$1 == n && $3 > 0 { print $3 }'
 }
 
-# policy_key FILE KEY - the value of KEY in [sandbox] (inline " ;" comment and
-# surrounding blanks removed). Nothing if absent.
+# policy_key FILE KEY - the value of KEY in [sandbox] as the writer spells
+# it. Nothing if absent. A file the tool cannot read prints a line no
+# comparison accepts (and the error on stderr): `[ -z "$(policy_key ...)" ]`
+# must not pass on it.
 policy_key() {
-	entry_value "$1" sandbox "$2" | sed -E 's/[[:space:]];.*$//; s/^[[:space:]]+//; s/[[:space:]]+$//' || true
+	local st=0
+	"$SB_POLICY" get "$1" "$2" || st=$?
+	if ((st > 1)); then
+		echo "<policy_key: sandbox-policy get $1 $2 failed with status $st>"
+		return "$st"
+	fi
 }
 
 # has_key FILE KEY - status 0 iff KEY is set in [sandbox].
 has_key() {
-	entry_value "$1" sandbox "$2" >/dev/null
+	"$SB_POLICY" get "$1" "$2" >/dev/null
 }
 
 # ---------------------------------------------------------------------------

@@ -387,7 +387,7 @@ start_profile_sleep() {
 	in_phase p.ini init clock_nanosleep || in_phase p.ini init nanosleep
 	[ "$(basename "$(policy_key p.ini program)")" = sleep ]
 	if [ -x "$SB_RUN" ]; then
-		run --separate-stderr bounded "$SB_RUN" --check --policy p.ini
+		run --separate-stderr bounded "$SB_RUN" --check --policy ./p.ini
 		[ "$status" -eq 0 ]
 	fi
 	# no temporary file left next to it (separate-stderr-*: bats's own)

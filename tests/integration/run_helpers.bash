@@ -26,7 +26,7 @@ sbr_init() {
 	# shellcheck disable=SC2034 # for the .bats files
 	POL=$BATS_FILE_TMPDIR
 	local f
-	for f in "$RUN" "$PROFILE" "$FIX/twophase" "$FIX/prefork" "$FIX/int80"; do
+	for f in "$RUN" "$PROFILE" "$SB_BUILD/sandbox-policy" "$FIX/twophase" "$FIX/prefork" "$FIX/int80"; do
 		if [[ ! -x $f ]]; then
 			echo "missing $f: build with 'make BUILD=... all' and set SB_BUILD" >&2
 			return 1
@@ -59,10 +59,15 @@ learn() {
 	fi
 }
 
-# section_keys FILE SECTION - the keys of the lines of [SECTION] in a policy.
+# section_keys FILE SECTION - the keys of the lines of [SECTION] in a policy,
+# as lib/ reads them (sandbox-policy calls).
 section_keys() {
-	awk -v s="[$2]" '/^\[/ { in_s = ($1 == s); next }
-		in_s && /^[a-z0-9_]+ *=/ { sub(/ *=.*/, ""); print }' "$1"
+	local out
+	out=$("$SB_BUILD/sandbox-policy" calls "$1" "$2") || {
+		echo "<section_keys: cannot read [$2] of $1>"
+		return 1
+	}
+	[ -z "$out" ] || cut -f1 <<<"$out"
 }
 
 # assert_kill_report STDERR PHASE NAME - the launcher's report of a seccomp

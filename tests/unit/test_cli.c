@@ -124,11 +124,25 @@ static void run_basic(void **state)
 	assert_int_equal(o.mode, SB_MODE_COMPLAIN);
 	assert_string_equal(o.learn, "l.ini");
 	assert_string_equal(o.argv[0], "prog");
+	assert_false(o.strict_binary);
+}
+
+/* No --policy: the program's name is looked up later (main, lookup.h). */
+static void run_policy_by_name(void **state)
+{
+	char *argv[] = {"sandbox-run", "--strict-binary", "--", "redis-server", NULL};
+	struct run_opts o;
+	char err[256] = "";
+
+	assert_int_equal(run_parse_args(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	assert_null(o.policy);
+	assert_true(o.strict_binary);
+	assert_string_equal(o.argv[0], "redis-server");
 }
 
 static void run_rejects(void **state)
 {
-	char *no_policy[] = {"sandbox-run", "prog", NULL};
+	char *no_policy[] = {"sandbox-run", "--check", NULL};
 	char *learn_enforce[] = {"sandbox-run", "-p", "p", "--learn=x", "prog", NULL};
 	char *bad_mode[] = {"sandbox-run", "-p", "p", "--mode=lax", "prog", NULL};
 	char *check_ok[] = {"sandbox-run", "-p", "p", "--check", NULL};
@@ -149,7 +163,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(profile_markers), cmocka_unit_test(profile_stops_at_program),
 	    cmocka_unit_test(profile_rejects), cmocka_unit_test(profile_marker_lists),
-	    cmocka_unit_test(run_basic),       cmocka_unit_test(run_rejects),
+	    cmocka_unit_test(run_basic),       cmocka_unit_test(run_policy_by_name),
+	    cmocka_unit_test(run_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

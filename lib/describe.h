@@ -1,0 +1,30 @@
+/* describe.h - what a policy's filters allow, per phase, in words: the
+ * report of `sandbox-run --check -v` and `sandbox-policy check`.
+ *
+ * Invariant: everything printed comes from lib/'s own answers
+ * (sb_filter_phase_answer, sb_filter_action, sb_danger_*, sb_baseline_*),
+ * so the report says what the filters do, not a second reading of the
+ * file. Scripts read its "effective" lines (eval/report).
+ */
+#ifndef SB_DESCRIBE_H
+#define SB_DESCRIBE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "filter.h"
+#include "policy.h"
+
+/* Allowed by a line of the phase (its own, or clone3's for clone), not by
+ * a `log` default or the baseline. */
+bool sb_describe_listed(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* Let through by the filters as built: F1 in init, F1 and F2 stacked while
+ * serving (lines, families, baseline, base set and mechanism calls). */
+bool sb_describe_effective(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* Write the report of policy p (named `name`, for mode) to f. Returns 0, or
+ * -EIO if f could not take it. */
+int sb_policy_describe(FILE *f, const struct sb_policy *p, const char *name, enum sb_mode mode);
+
+#endif

@@ -1,0 +1,101 @@
+/* diff.c - sandbox-policy diff A B and missing LEARNED POLICY.
+ *
+ * Invariant: policies are compared as lib/ reads them (what they mean),
+ * not as text: counts and comments are not differences, an action or a
+ * [sandbox] value is. Exit 0 for none, 1 for some (as diff(1)).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+#include "union.h"
+
+static bool action_same(const struct sb_action *a, const struct sb_action *b)
+{
+	return a->kind == b->kind && (a->kind != SB_ACT_ERRNO || a->errnum == b->errnum);
+}
+
+/* "[sandbox] KEY: A -> B" for each value that differs ("(none)": not set). */
+static int diff_keys(const struct sb_policy *a, const struct sb_policy *b)
+{
+	char x[4096], y[4096];
+	int n = 0;
+
+	for (int k = 0; tool_keys[k]; k++) {
+		const char *va = tool_key_value(a, tool_keys[k], x, sizeof(x));
+		const char *vb = tool_key_value(b, tool_keys[k], y, sizeof(y));
+		if (va == vb || (va && vb && !strcmp(va, vb)))
+			continue;
+		printf("[sandbox] %s: %s -> %s\n", tool_keys[k], va ? va : "(none)", vb ? vb : "(none)");
+		n++;
+	}
+	return n;
+}
+
+/* "- PHASE NAME" (only in a), "+ PHASE NAME" (only in b), "~ PHASE NAME:
+ * A -> B" (another action), in the order of the names. */
+static int diff_phase(const struct sb_policy *a, const struct sb_policy *b, enum sb_phase ph)
+{
+	char name[SB_NAME_LEN], x[64], y[64];
+	int nrs[SB_NR_MAX], n = 0;
+
+	tool_sorted_nrs(nrs);
+	for (int k = 0; k < SB_NR_MAX; k++) {
+		int nr = nrs[k];
+		bool ia = sb_policy_lists(a, ph, nr), ib = sb_policy_lists(b, ph, nr);
+		const struct sb_action *aa = &a->phase[ph][nr].act, *ab = &b->phase[ph][nr].act;
+		const char *nm = sb_syscall_name(nr, name, sizeof(name)), *pn = sb_phase_name(ph);
+
+		if (ia && !ib)
+			printf("- %s %s\n", pn, nm);
+		else if (!ia && ib)
+			printf("+ %s %s\n", pn, nm);
+		else if (ia && !action_same(aa, ab))
+			printf("~ %s %s: %s -> %s\n", pn, nm, sb_action_format(aa, x, sizeof(x)),
+			       sb_action_format(ab, y, sizeof(y)));
+		else
+			continue;
+		n++;
+	}
+	return n;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	int i = tool_options(argc, argv, NULL, NULL), n;
+
+	if (argc - i != 2)
+		tool_usage("expected two policy files A B");
+	struct sb_policy *a = tool_read(argv[i]), *b = tool_read(argv[i + 1]);
+	n = diff_keys(a, b) + diff_phase(a, b, SB_PHASE_INIT) + diff_phase(a, b, SB_PHASE_SERVING);
+	free(a);
+	free(b);
+	if (fflush(stdout) != 0)
+		return TOOL_ERROR;
+	return n ? TOOL_DIFFER : TOOL_OK;
+}
+
+int cmd_missing(int argc, char **argv)
+{
+	char name[SB_NAME_LEN];
+	int nrs[SB_NR_MAX], i = tool_options(argc, argv, NULL, NULL), n = 0;
+
+	if (argc - i != 2)
+		tool_usage("expected LEARNED POLICY");
+	struct sb_policy *l = tool_read(argv[i]), *p = tool_read(argv[i + 1]);
+	tool_sorted_nrs(nrs);
+	for (int ph = 0; ph < SB_NPHASES; ph++)
+		for (int k = 0; k < SB_NR_MAX; k++) {
+			enum sb_phase f = (enum sb_phase)ph;
+			if (!sb_policy_lists(l, f, nrs[k]) || sb_policy_lists(p, f, nrs[k]))
+				continue;
+			printf("%s %s\n", sb_phase_name(f), sb_syscall_name(nrs[k], name, sizeof(name)));
+			n++;
+		}
+	free(l);
+	free(p);
+	if (fflush(stdout) != 0)
+		return TOOL_ERROR;
+	return n ? TOOL_DIFFER : TOOL_OK;
+}
