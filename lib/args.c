@@ -19,6 +19,7 @@
 #include "args.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+
+#include "syscalls.h" /* SB_NR_MAX */
 
 #define INT_WIDTH_MASK 0xffffffffull
 #define ALL_BITS       (~0ull)
@@ -254,12 +257,26 @@ int sb_arg_nr(enum sb_arg_id id)
 	return nr < 0 ? -1 : nr;
 }
 
+/* nr -> id + 1 (0: not checked), resolved once: the profiler asks for
+ * every call it sees. */
+static int8_t by_nr[SB_NR_MAX];
+static pthread_once_t by_nr_once = PTHREAD_ONCE_INIT;
+
+static void resolve_by_nr(void)
+{
+	for (int id = 0; id < SB_ARG_N; id++) {
+		int nr = sb_arg_nr((enum sb_arg_id)id);
+		if (nr >= 0 && nr < SB_NR_MAX)
+			by_nr[nr] = (int8_t)(id + 1);
+	}
+}
+
 int sb_arg_for_syscall(int nr)
 {
-	for (int id = 0; id < SB_ARG_N; id++)
-		if (nr >= 0 && sb_arg_nr((enum sb_arg_id)id) == nr)
-			return id;
-	return -1;
+	if (nr < 0 || nr >= SB_NR_MAX)
+		return -1;
+	pthread_once(&by_nr_once, resolve_by_nr);
+	return by_nr[nr] - 1;
 }
 
 int sb_arg_by_name(const char *name)

@@ -504,28 +504,50 @@ static int add_flags(const struct builder *b, uint64_t deny, uint64_t mech)
 	return rc;
 }
 
-/* Values: one masked compare per listed value, and for every other value
- * one rule on the same argument that always matches (arg >= 0). libseccomp
- * tests the equality compares of an argument before that one (measured
- * with 2.5.4; tests/unit/test_filter.c runs the BPF for every listed value,
- * the values around them and garbage in the upper half, so a libseccomp
- * that orders them otherwise fails the build's tests). The catch-all is left
- * out where its answer is the default. */
+/* The values of width w (low bits) outside the sorted set v[0..n) that
+ * share the top `depth` bits of `prefix`, as aligned blocks, one masked
+ * compare each: where the set holds none of them, the block; else its two
+ * halves. At most (bits of w) blocks per value, none overlapping a value. */
+static int add_blocks(const struct builder *b, uint32_t act, uint64_t w, int bits, uint64_t prefix, int depth,
+                      const uint64_t *v, int n)
+{
+	uint64_t low = depth >= bits ? 0 : (1ull << (bits - depth)) - 1;
+	uint64_t mask = w & ~low;
+	int rc, k = 0;
+
+	if (n == 0)
+		return rule_masked(b, act, mask, prefix);
+	if (depth == bits)
+		return 0; /* a listed value */
+	uint64_t bit = 1ull << (bits - depth - 1);
+	while (k < n && !(v[k] & bit))
+		k++; /* v is sorted: v[0..k) have the bit clear */
+	rc = add_blocks(b, act, w, bits, prefix, depth + 1, v, k);
+	if (rc == 0)
+		rc = add_blocks(b, act, w, bits, prefix | bit, depth + 1, v + k, n - k);
+	return rc;
+}
+
+/* Values: one masked compare per listed value, and every other value in
+ * the blocks between them (add_blocks). No two rules match one value, so
+ * what libseccomp does with overlapping rules never matters, and a rule
+ * whose answer is the default (which libseccomp refuses) is left out. */
 static int add_values(const struct builder *b, const struct arg_rule *r)
 {
 	uint64_t w = sb_arg_def(r->id)->width;
 	uint64_t other = 0;
-	int rc = 0;
+	int bits = 0, rc = 0;
 
-	while (r->cond.kind == SB_COND_ONLY ? sb_cond_pass(r->id, &r->cond, other)
-	                                    : !sb_cond_pass(r->id, &r->cond, other))
-		other++; /* a value the list does not hold */
+	while (bits < 64 && (w >> bits))
+		bits++;
+	while ((r->cond.kind == SB_COND_ONLY) == sb_cond_pass(r->id, &r->cond, other))
+		other++; /* a value the list does not hold: at most SB_COND_MAX steps */
 	for (int i = 0; i < r->cond.n && rc == 0; i++)
 		rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, r->cond.v[i]), w,
 		                 r->cond.v[i]);
-	uint32_t rest = eval(b->p, b->kind, b->mode, b->nr, b->index, other);
-	if (rc == 0 && rest != b->def)
-		rc = scmp_rc(seccomp_rule_add(b->ctx, rest, b->nr, 1, SCMP_CMP(b->index, SCMP_CMP_GE, 0)));
+	if (rc == 0)
+		rc = add_blocks(b, eval(b->p, b->kind, b->mode, b->nr, b->index, other), w, bits, 0, 0,
+		                r->cond.v, r->cond.n);
 	return rc;
 }
 
