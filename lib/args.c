@@ -426,23 +426,18 @@ int sb_cond_allow(enum sb_arg_id id, struct sb_cond *c, uint64_t x)
 	return sb_cond_merge(id, c, &one);
 }
 
-/* Next comma-separated word of *s into w (blanks trimmed); false at end. */
-static bool next_word(const char **s, char *w, size_t len)
+/* The next comma-separated word of *s into w (blanks trimmed, "" for an
+ * empty or overlong one); *s then points past its comma, or is NULL after
+ * the last word. */
+static void next_word(const char **s, char *w, size_t len)
 {
 	const char *p = *s + strspn(*s, " \t");
 	size_t n = strcspn(p, ","), end = n;
 
-	if (*p == '\0' && **s == '\0')
-		return false;
 	while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t'))
 		end--;
-	snprintf(w, len, "%.*s", (int)(end < len ? end : len - 1), p);
-	if (end >= len)
-		w[0] = '\0'; /* too long for any name: refused as empty */
-	*s = p[n] == ',' ? p + n + 1 : p + n;
-	if (p[n] == ',' && **s == '\0')
-		*s = ""; /* "a," ends with an empty word: reported below */
-	return true;
+	snprintf(w, len, "%.*s", end < len ? (int)end : 0, p);
+	*s = p[n] == ',' ? p + n + 1 : NULL;
 }
 
 static int parse_fail(char *bad, size_t badlen, const char *word)
@@ -469,15 +464,14 @@ int sb_cond_parse(enum sb_arg_id id, const char *text, struct sb_cond *out, char
 	text += strspn(text, " \t");
 	if (*text == '\0')
 		return parse_fail(bad, badlen, "");
-	while (next_word(&text, w, sizeof(w))) {
+	while (text != NULL) {
+		next_word(&text, w, sizeof(w));
 		if (sb_arg_value_parse(id, w, &v) < 0 || (d->kind == SB_ARG_FLAGS && v == 0))
 			return parse_fail(bad, badlen, w);
 		if (d->kind == SB_ARG_FLAGS)
 			c.n = 1, c.v[0] |= v;
 		else if (add_value(&c, v) < 0)
 			return parse_fail(bad, badlen, "(more than 16 values)");
-		if (*text == '\0' && text[-1] == ',')
-			return parse_fail(bad, badlen, "");
 	}
 	*out = c;
 	return 0;

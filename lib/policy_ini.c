@@ -518,7 +518,7 @@ static int cond_key(struct reader *r, enum sb_phase ph, const char *name, const 
 			            LINE_MAX_BYTES);
 		return 0;
 	}
-	if (*value != 'n' && *value != 'o')
+	if (strcspn(value, " \t") == strlen(value) || (strncmp(value, "not", 3) && strncmp(value, "only", 4)))
 		return fail(r, r->line, "'%s' must be 'not VALUE, ...'%s, not '%s'", name,
 		            sb_arg_def((enum sb_arg_id)id)->kind == SB_ARG_VALUES ? " or 'only VALUE, ...'"
 		                                                                  : "",
