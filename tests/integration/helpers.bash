@@ -90,7 +90,8 @@ entry_value() {
 # policy, the calls the runs made. Nothing (and status 0) if the section is
 # absent.
 phase_set() {
-	section_entries "$1" "$2" | awk -F '\t' '$2 !~ /;[ \t]*family /' | cut -f1 | LC_ALL=C sort
+	# argument conditions (call.arg = ...) are not calls
+	section_entries "$1" "$2" | awk -F '\t' '$2 !~ /;[ \t]*family / && $1 !~ /\./' | cut -f1 | LC_ALL=C sort
 }
 
 # in_phase FILE SECTION NAME - status 0 iff NAME is listed in [SECTION].
