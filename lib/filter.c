@@ -6,13 +6,15 @@
  * the default. So the built filter and what tests or the complain reporter
  * ask can never disagree.
  *
- * Invariant: every number gets exactly one consistent set of rules. Most get
- * one rule on the number alone. A number with an argument rule (traced_rules,
- * at most one per syscall, on one flag bit) gets two masked compares, flag
- * set and flag clear, which together cover every value, and never a rule on
- * the number alone: libseccomp silently drops argument rules for a syscall
- * that also has one without arguments, and keeps the first of two
- * conflicting rules.
+ * Invariant: every number gets exactly one consistent set of rules, and no
+ * two of its rules match the same arguments. Most get one rule on the
+ * number alone. A number whose answer depends on one argument (a condition
+ * of the policy, args.h, or a traced_rules flag) gets masked compares on
+ * that argument that together cover every value once (add_flags,
+ * add_values), and never a rule on the number alone: libseccomp silently
+ * drops argument rules for a syscall that also has one without arguments,
+ * keeps the first of two conflicting rules, and refuses a rule whose action
+ * is the default.
  */
 #include "filter.h"
 
