@@ -18,6 +18,7 @@
  */
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -310,11 +311,13 @@ int sb_arg_value_parse(enum sb_arg_id id, const char *s, uint64_t *out)
 			return 0;
 		}
 	}
-	/* Numbers where no name exists: decimal or 0x hex, never negative. */
-	if (*s < '0' || *s > '9')
+	/* Numbers where no name exists: decimal or 0x hex (never octal, never
+	 * negative). */
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (!isxdigit((unsigned char)s[hex ? 2 : 0]) || (!hex && (*s < '0' || *s > '9')))
 		return -EINVAL;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, hex ? 16 : 10);
 	if (errno != 0 || *end != '\0' || (v & ~d->width) != 0)
 		return -EINVAL;
 	*out = v;
@@ -368,7 +371,8 @@ static int add_value(struct sb_cond *c, uint64_t x)
 	return 0;
 }
 
-/* keep only the values of c that `keep` says (in place, order kept) */
+/* Keep the values of c that `other` holds (in_other) or lacks (!in_other),
+ * in place and in order; none left is no condition. */
 static void filter_values(struct sb_cond *c, const struct sb_cond *other, bool in_other)
 {
 	int n = 0;
@@ -554,6 +558,9 @@ void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x)
 		s->bits |= x;
 		return;
 	}
+	for (int i = 0; d->danger && d->danger[i] && i < 64; i++)
+		if ((d->danger[i] & d->width) == x)
+			s->danger_seen |= 1ull << i;
 	memcpy(set.v, s->v, sizeof(s->v));
 	if (add_value(&set, x) < 0)
 		s->overflow = true;
@@ -565,13 +572,11 @@ void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x)
 static struct sb_cond deny_unseen(const struct sb_arg_def *d, const struct sb_arg_seen *s)
 {
 	struct sb_cond c = {.kind = SB_COND_NOT};
-	const struct sb_cond seen = {.kind = SB_COND_ONLY, .n = s->n, .v = {0}};
-	struct sb_cond k = seen;
 
-	memcpy(k.v, s->v, sizeof(s->v));
-	for (const uint64_t *v = d->danger; *v; v++)
-		if (!has_value(&k, *v & d->width))
-			add_value(&c, *v & d->width);
+	/* danger_seen, not the value set: that one stops at SB_COND_MAX */
+	for (int i = 0; d->danger[i] && i < 64; i++)
+		if (!(s->danger_seen & (1ull << i)))
+			add_value(&c, d->danger[i] & d->width);
 	if (c.n == 0)
 		c.kind = SB_COND_NONE;
 	return c;

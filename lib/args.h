@@ -117,8 +117,9 @@ struct sb_arg_seen {
 	uint64_t bits; /* flags: union of the values */
 	int n;         /* values: distinct values (up to SB_COND_MAX) */
 	uint64_t v[SB_COND_MAX];
-	bool overflow; /* values: more than SB_COND_MAX distinct */
-	bool any;      /* at least one call recorded */
+	bool overflow;        /* values: more than SB_COND_MAX distinct */
+	uint64_t danger_seen; /* values: bit i set: the table's danger[i] seen */
+	bool any;             /* at least one call recorded */
 };
 
 void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x);

@@ -550,6 +550,8 @@ static void test_cond_errors(void **state)
 	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 0x100000000\n", 7,
 	             "unknown value '0x100000000'");
 	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only -1\n", 7, "unknown value '-1'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 0x\n", 7, "unknown value '0x'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 1x\n", 7, "unknown value '1x'");
 	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = not\n", 7,
 	             "'socket.domain' must be 'not VALUE, ...' or 'only VALUE, ...', not 'not'");
 	expect_error(HEAD
@@ -656,6 +658,10 @@ static void test_cond_generate(void **state)
 	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_EXACT); /* too many: the default rule */
 	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
 	                    "not TIOCSTI, TIOCCONS, TIOCSETD");
+	sb_arg_record(SB_ARG_IOCTL_REQUEST, &s, TIOCSTI); /* seen after the set is full */
+	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
+	                    "not TIOCCONS, TIOCSETD");
 	memset(&s, 0, sizeof(s));
 	sb_arg_record(SB_ARG_SOCKET_DOMAIN, &s, AF_INET);
 	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_DANGER);
