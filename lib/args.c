@@ -475,7 +475,7 @@ int sb_cond_parse(enum sb_arg_id id, const char *text, struct sb_cond *out, char
 		if (d->kind == SB_ARG_FLAGS)
 			c.n = 1, c.v[0] |= v;
 		else if (add_value(&c, v) < 0)
-			return parse_fail(bad, badlen, "(more than 16 values)");
+			return parse_fail(bad, badlen, "(more than 12 values)");
 	}
 	*out = c;
 	return 0;

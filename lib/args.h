@@ -78,7 +78,7 @@ const char *sb_arg_value_name(enum sb_arg_id id, uint64_t v);
  * -EINVAL (unknown name, a number over the argument's width). */
 int sb_arg_value_parse(enum sb_arg_id id, const char *s, uint64_t *out);
 
-#define SB_COND_MAX 16 /* values in one condition */
+#define SB_COND_MAX 12 /* values in one condition: as numbers, always one line */
 
 enum sb_cond_kind {
 	SB_COND_NONE = 0, /* no condition: any value */
