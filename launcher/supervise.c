@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "filter.h"
 #include "procfs.h"
 #include "launch.h"
@@ -74,22 +75,58 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 	return L->o->mode == SB_MODE_COMPLAIN ? SB_KEEP : SB_DETACH;
 }
 
+/* The checked argument (args.h) of call sc that fails phase ph's condition
+ * in the policy, or -1: the call fails by number, or passes. */
+static int failed_arg(const struct sb_policy *p, enum sb_phase ph, const struct sb_syscall *sc)
+{
+	int id = sb_arg_for_syscall(sc->nr);
+	const struct sb_cond *c = sb_policy_cond(p, ph, sc->nr);
+
+	if (id < 0 || c == NULL ||
+	    sb_cond_pass((enum sb_arg_id)id, c, sc->args[sb_arg_def((enum sb_arg_id)id)->index]))
+		return -1;
+	return id;
+}
+
+/* --learn: the call, or the value its condition refused. A learned
+ * condition only ever widens (sb_cond_allow). */
+static void learn(struct launcher *L, enum sb_phase ph, const struct sb_syscall *sc)
+{
+	int id = failed_arg(L->learned, ph, sc);
+
+	sb_policy_add(L->learned, ph, sc->nr, 1);
+	if (id >= 0)
+		sb_cond_allow((enum sb_arg_id)id, &L->learned->cond[ph][id],
+		              sc->args[sb_arg_def((enum sb_arg_id)id)->index]);
+}
+
 /* Complain mode: a RET_TRACE stop is a call the policy would deny. Said
- * once per syscall and phase; --learn adds it to the policy. */
+ * once per syscall and phase, naming the argument where a condition is
+ * what denies it; --learn adds it to the policy. */
 static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph)
 {
 	struct launcher *L = ctx;
-	char name[64];
+	char name[64], what[160], cond[200], exe[256];
+	int id;
 
 	if (L->o->mode != SB_MODE_COMPLAIN || !sc->seccomp_stop || !sc->native)
 		return;
 	if (L->learned)
-		sb_policy_add(L->learned, ph, sc->nr, 1);
+		learn(L, ph, sc);
 	if (sb_bit_test(L->reported[ph], sc->nr))
 		return;
 	sb_bit_set(L->reported[ph], sc->nr);
-	char exe[256];
 	sb_escape(t->proc->exe, exe, sizeof(exe));
+	id = failed_arg(L->policy, ph, sc);
+	if (id >= 0) {
+		const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)id);
+		const struct sb_cond *c = sb_policy_cond(L->policy, ph, sc->nr);
+		sb_warn("complain: pid %d (%s) in %s would be denied %s with %s (%s = %s)", t->tid, exe,
+		        sb_phase_name(ph), d->syscall,
+		        sb_cond_why((enum sb_arg_id)id, c, sc->args[d->index], what, sizeof(what)), d->arg,
+		        sb_cond_format((enum sb_arg_id)id, c, cond, sizeof(cond)));
+		return;
+	}
 	sb_warn("complain: pid %d (%s) in %s would be denied %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)",
 	        t->tid, exe, sb_phase_name(ph), sb_syscall_name(sc->nr, name, sizeof(name)),
 	        (unsigned long long)sc->args[0], (unsigned long long)sc->args[1],
@@ -131,6 +168,7 @@ static int describe(unsigned long arch, long nr, char *buf, size_t len)
  * died before). The last such record wins. */
 struct kill_query {
 	pid_t pid;
+	long nr;                           /* out: the native number of the last match, or -1 */
 	unsigned long long from_us, to_us; /* kmsg clock (CLOCK_MONOTONIC) */
 };
 
@@ -158,8 +196,25 @@ static unsigned long long mono_us(const struct timespec *ts)
 	return (unsigned long long)ts->tv_sec * 1000000ull + (unsigned long long)ts->tv_nsec / 1000;
 }
 
+/* The kernel's record has no arguments: where phase ph allows the killed
+ * call only under a condition, that condition is what killed it, and the
+ * report says so. */
+static void describe_cond(const struct sb_policy *p, enum sb_phase ph, long nr, char *buf, size_t len)
+{
+	const struct sb_cond *c = nr >= 0 && nr < SB_NR_MAX ? sb_policy_cond(p, ph, (int)nr) : NULL;
+	int id = c ? sb_arg_for_syscall((int)nr) : -1;
+	char text[200];
+	size_t off = strlen(buf);
+
+	if (id < 0 || off >= len)
+		return;
+	snprintf(buf + off, len - off, " with an argument that [%s] denies (%s = %s)", sb_phase_name(ph),
+	         sb_arg_def((enum sb_arg_id)id)->arg,
+	         sb_cond_format((enum sb_arg_id)id, c, text, sizeof(text)));
+}
+
 /* Returns 0 with the description in buf, or -1 when no record matches. */
-static int killed_syscall(const struct kill_query *q, char *buf, size_t len)
+static int killed_syscall(struct kill_query *q, char *buf, size_t len)
 {
 	char rec[2048];
 	const char *s, *a, *msg;
@@ -178,6 +233,7 @@ static int killed_syscall(const struct kill_query *q, char *buf, size_t len)
 		    !(s = strstr(msg, " syscall=")))
 			continue;
 		found = describe(strtoul(a + 6, NULL, 16), strtol(s + 9, NULL, 10), buf, len);
+		q->nr = strtoul(a + 6, NULL, 16) == AUDIT_ARCH_X86_64 ? strtol(s + 9, NULL, 10) : -1;
 	}
 	close(fd);
 	return found;
@@ -186,18 +242,19 @@ static int killed_syscall(const struct kill_query *q, char *buf, size_t len)
 static void report_kill(const struct launcher *L, pid_t pid, const struct timespec *born, const char *exe,
                         enum sb_phase ph)
 {
-	char what[128], name[256];
+	char what[384], name[256];
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* a second of slack: the kernel's log clock and ours may drift */
-	struct kill_query q = {pid, mono_us(born) > 1000000 ? mono_us(born) - 1000000 : 0,
+	struct kill_query q = {pid, -1, mono_us(born) > 1000000 ? mono_us(born) - 1000000 : 0,
 	                       mono_us(&now) + 1000000};
 	sb_escape(exe, name, sizeof(name));
-	if (killed_syscall(&q, what, sizeof(what)) == 0)
+	if (killed_syscall(&q, what, sizeof(what)) == 0) {
+		describe_cond(L->policy, ph, q.nr, what, sizeof(what));
 		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s (policy %s)", name, pid,
 		        sb_phase_name(ph), what, L->o->policy);
-	else
+	} else
 		sb_warn("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		        "--mode=complain --policy %s -- ...",
 		        name, pid, sb_phase_name(ph), L->o->policy);

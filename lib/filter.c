@@ -6,13 +6,15 @@
  * the default. So the built filter and what tests or the complain reporter
  * ask can never disagree.
  *
- * Invariant: every number gets exactly one consistent set of rules. Most get
- * one rule on the number alone. A number with an argument rule (traced_rules,
- * at most one per syscall, on one flag bit) gets two masked compares, flag
- * set and flag clear, which together cover every value, and never a rule on
- * the number alone: libseccomp silently drops argument rules for a syscall
- * that also has one without arguments, and keeps the first of two
- * conflicting rules.
+ * Invariant: every number gets exactly one consistent set of rules, and no
+ * two of its rules match the same arguments. Most get one rule on the
+ * number alone. A number whose answer depends on one argument (a condition
+ * of the policy, args.h, or a traced_rules flag) gets masked compares on
+ * that argument that together cover every value once (add_flags,
+ * add_values), and never a rule on the number alone: libseccomp silently
+ * drops argument rules for a syscall that also has one without arguments,
+ * keeps the first of two conflicting rules, and refuses a rule whose action
+ * is the default.
  */
 #include "filter.h"
 
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "args.h"
 #include "danger.h"
 #include "util.h"
 
@@ -194,6 +197,22 @@ static struct sb_action f1_action(const struct sb_policy *p, int nr)
 	return a;
 }
 
+/* clone3 passes its flags in memory seccomp cannot read: in a filter whose
+ * phase restricts clone's flags it fails with ENOSYS, and glibc falls back
+ * to clone, whose flags the filter checks (what Docker and Chromium do).
+ * ENOSYS runs nothing, so it is never looser than the line it overrides. */
+static bool clone3_stand_down(const struct sb_policy *p, enum sb_filter_kind kind, int nr)
+{
+	int clone = sb_syscall_nr("clone");
+
+	if (!is_syscall(nr, "clone3") || clone < 0)
+		return false;
+	if (kind == SB_FILTER_F2)
+		return sb_policy_cond(p, SB_PHASE_SERVING, clone) != NULL;
+	return sb_policy_cond(p, SB_PHASE_INIT, clone) != NULL ||
+	       (p->has_transition && sb_policy_cond(p, SB_PHASE_SERVING, clone) != NULL);
+}
+
 struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind kind, int nr)
 {
 	const struct sb_action none = {.kind = SB_ACT_NONE, .errnum = 0};
@@ -206,6 +225,8 @@ struct sb_action sb_filter_action(const struct sb_policy *p, enum sb_filter_kind
 		return (nr >= 0 && (nr & 0x40000000)) ? sb_kill : p->def;
 	if (sb_policy_forced_allow(p, SB_PHASE_SERVING, nr)) /* the base set */
 		return sb_allow;
+	if (clone3_stand_down(p, kind, nr))
+		return sb_enosys;
 	if (kind == SB_FILTER_F2)
 		return sb_filter_phase_action(p, SB_PHASE_SERVING, nr);
 	/* enforce mode: traced exactly when there is a transition */
@@ -260,6 +281,65 @@ bool sb_filter_lazy(const struct sb_policy *p)
 	return n > 0;
 }
 
+/* The argument check of a filter for one call: `cond` on argument `index`;
+ * a value that passes gets `pass` (sb_filter_action), one that fails gets
+ * `fail`. */
+struct arg_rule {
+	enum sb_arg_id id;
+	unsigned index;
+	struct sb_cond cond;
+	struct sb_action pass, fail;
+};
+
+/* The less strict of two answers (F1 = init ∪ serving). */
+static struct sb_action looser(struct sb_action a, struct sb_action b)
+{
+	return strictness(&b) < strictness(&a) ? b : a;
+}
+
+/* A phase's part of the rule: its condition, or NONE when its answer
+ * allows any value; false when its answer does not allow at all (*other
+ * then holds that answer). */
+static bool phase_cond(const struct sb_policy *p, enum sb_phase ph, int nr, struct sb_cond *c,
+                       struct sb_action *other)
+{
+	const struct sb_cond *pc = sb_policy_cond(p, ph, nr);
+
+	*other = sb_filter_phase_action(p, ph, nr);
+	*c = pc ? *pc : (struct sb_cond){.kind = SB_COND_NONE};
+	return strictness(other) == 0;
+}
+
+/* The rule of F2 (serving's condition) or F1 (the union of init's and
+ * serving's: looser than init where serving allows more, never looser
+ * than serving). False when the filter does not look at the arguments. */
+static bool arg_rule(const struct sb_policy *p, enum sb_filter_kind kind, int nr, struct arg_rule *r)
+{
+	int id = sb_arg_for_syscall(nr);
+	struct sb_cond ci, cs;
+	struct sb_action oi, os;
+
+	if (id < 0 || kind == SB_FILTER_PROFILE)
+		return false;
+	*r = (struct arg_rule){.id = (enum sb_arg_id)id, .index = sb_arg_def((enum sb_arg_id)id)->index};
+	r->pass = sb_filter_action(p, kind, nr);
+	r->fail = deny_action(p);
+	if (strictness(&r->pass) != 0 || sb_policy_forced_allow(p, SB_PHASE_INIT, nr))
+		return false; /* denied (or forced) whatever the arguments */
+	bool ai = phase_cond(p, SB_PHASE_INIT, nr, &ci, &oi);
+	bool as = phase_cond(p, SB_PHASE_SERVING, nr, &cs, &os);
+	if (kind == SB_FILTER_F2 || !p->has_transition) {
+		r->cond = kind == SB_FILTER_F2 ? cs : ci;
+	} else if (ai && as) {
+		r->cond = ci;
+		sb_cond_merge(r->id, &r->cond, &cs); /* -E2BIG: no condition */
+	} else {
+		r->cond = ai ? ci : cs;
+		r->fail = looser(r->fail, ai ? os : oi);
+	}
+	return r->cond.kind != SB_COND_NONE;
+}
+
 /* The traced rule a filter applies to nr, or NULL. */
 static const struct traced_rule *traced_rule(const struct sb_policy *p, enum sb_filter_kind kind,
                                              enum sb_mode mode, int nr)
@@ -287,7 +367,11 @@ uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_ki
 	if (kind == SB_FILTER_F1 && mode == SB_MODE_ENFORCE && sb_bit_test(p->tr.after_set, nr) &&
 	    sb_filter_lazy(p))
 		return SCMP_ACT_TRACE(SB_RET_DATA_AFTER);
-	a = sb_filter_action(p, kind, nr);
+	struct arg_rule ar;
+	if (arg_rule(p, kind, nr, &ar))
+		a = sb_cond_pass(ar.id, &ar.cond, args[ar.index]) ? ar.pass : ar.fail;
+	else
+		a = sb_filter_action(p, kind, nr);
 	return to_scmp(&a, mode, kind == SB_FILTER_F1 ? SB_RET_DATA_F1 : SB_RET_DATA_F2);
 }
 
@@ -373,45 +457,134 @@ static int add_profile_arches(scmp_filter_ctx ctx)
 	return rc == -EEXIST ? 0 : scmp_rc(rc);
 }
 
-/* The two masked compares of an argument rule, flag set and flag clear,
- * each only where its answer is not the default (the default is what a
- * call meets when no rule matches). With equal answers the argument does
- * not matter: one rule on the number. */
-static int add_flag_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind,
-                          enum sb_mode mode, uint32_t def, int nr, const struct traced_rule *r)
+static uint32_t eval(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, int nr,
+                     unsigned index, uint64_t x)
 {
 	uint64_t args[6] = {0};
-	uint32_t clear = sb_filter_scmp_action_args(p, kind, mode, nr, args);
+
+	args[index] = x;
+	return sb_filter_scmp_action_args(p, kind, mode, nr, args);
+}
+
+struct builder {
+	scmp_filter_ctx ctx;
+	const struct sb_policy *p;
+	enum sb_filter_kind kind;
+	enum sb_mode mode;
+	uint32_t def;
+	int nr;
+	unsigned index;
+};
+
+/* One masked compare; nothing where the answer is the default anyway. */
+static int rule_masked(const struct builder *b, uint32_t act, uint64_t mask, uint64_t value)
+{
+	if (act == b->def)
+		return 0;
+	return scmp_rc(
+	    seccomp_rule_add(b->ctx, act, b->nr, 1, SCMP_CMP(b->index, SCMP_CMP_MASKED_EQ, mask, value)));
+}
+
+/* Flags: bits that must be clear (deny, the condition's) and at most one
+ * mechanism bit (traced_rules) whose answer outranks them. The rules do not
+ * overlap but where their answer is the same: the mechanism bit set; a
+ * denied bit set and the mechanism bit clear; all of them clear. */
+static int add_flags(const struct builder *b, uint64_t deny, uint64_t mech)
+{
 	int rc = 0;
 
-	/* One bit of one argument, or "set" and "clear" miss some values. */
-	if (r->arg >= 6 || !r->flag || (r->flag & (r->flag - 1)))
+	if (mech)
+		rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, mech), mech, mech);
+	for (int i = 0; i < 64 && rc == 0; i++) {
+		uint64_t bit = 1ull << i;
+		if ((deny & bit) && bit != mech)
+			rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, bit), bit | mech,
+			                 bit);
+	}
+	if (rc == 0)
+		rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, 0), deny | mech, 0);
+	return rc;
+}
+
+/* The values of width w (low bits) outside the sorted set v[0..n) that
+ * share the top `depth` bits of `prefix`, as aligned blocks, one masked
+ * compare each: where the set holds none of them, the block; else its two
+ * halves. At most (bits of w) blocks per value, none overlapping a value. */
+static int add_blocks(const struct builder *b, uint32_t act, uint64_t w, int bits, uint64_t prefix, int depth,
+                      const uint64_t *v, int n)
+{
+	uint64_t low = depth >= bits ? 0 : (1ull << (bits - depth)) - 1;
+	uint64_t mask = w & ~low;
+	int rc, k = 0;
+
+	if (n == 0)
+		return rule_masked(b, act, mask, prefix);
+	if (depth == bits)
+		return 0; /* a listed value */
+	uint64_t bit = 1ull << (bits - depth - 1);
+	while (k < n && !(v[k] & bit))
+		k++; /* v is sorted: v[0..k) have the bit clear */
+	rc = add_blocks(b, act, w, bits, prefix, depth + 1, v, k);
+	if (rc == 0)
+		rc = add_blocks(b, act, w, bits, prefix | bit, depth + 1, v + k, n - k);
+	return rc;
+}
+
+/* Values: one masked compare per listed value, and every other value in
+ * the blocks between them (add_blocks). No two rules match one value, so
+ * what libseccomp does with overlapping rules never matters, and a rule
+ * whose answer is the default (which libseccomp refuses) is left out. */
+static int add_values(const struct builder *b, const struct arg_rule *r)
+{
+	uint64_t w = sb_arg_def(r->id)->width;
+	uint64_t other = 0;
+	int bits = 0, rc = 0;
+
+	while (bits < 64 && (w >> bits))
+		bits++;
+	while ((r->cond.kind == SB_COND_ONLY) == sb_cond_pass(r->id, &r->cond, other))
+		other++; /* a value the list does not hold: at most SB_COND_MAX steps */
+	for (int i = 0; i < r->cond.n && rc == 0; i++)
+		rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, r->cond.v[i]), w,
+		                 r->cond.v[i]);
+	if (rc == 0)
+		rc = add_blocks(b, eval(b->p, b->kind, b->mode, b->nr, b->index, other), w, bits, 0, 0,
+		                r->cond.v, r->cond.n);
+	return rc;
+}
+
+/* The rules of a call whose answer depends on an argument. */
+static int add_arg_rules(const struct builder *b, const struct arg_rule *ar, const struct traced_rule *tr)
+{
+	uint64_t mech = tr && tr->kind == TR_DENY_FLAG ? tr->flag : 0;
+	bool has = ar != NULL;
+
+	/* one bit of one argument for the mechanism, the same as the condition's */
+	if (mech && ((mech & (mech - 1)) || tr->arg >= 6 || (has && ar->index != tr->arg)))
 		return -EINVAL;
-	args[r->arg] = r->flag;
-	uint32_t set = sb_filter_scmp_action_args(p, kind, mode, nr, args);
-	if (set == clear)
-		return set == def ? 0 : scmp_rc(seccomp_rule_add(ctx, set, nr, 0));
-	if (set != def)
-		rc =
-		    seccomp_rule_add(ctx, set, nr, 1, SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->flag, r->flag));
-	if (rc == 0 && clear != def)
-		rc = seccomp_rule_add(ctx, clear, nr, 1, SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->flag, 0));
-	return scmp_rc(rc);
+	if (has && sb_arg_def(ar->id)->kind == SB_ARG_VALUES)
+		return mech ? -EINVAL : add_values(b, ar);
+	return add_flags(b, has ? ar->cond.v[0] : 0, mech);
 }
 
 /* One rule per native number whose answer is not the default, or the
- * argument rules of traced_rules. Only the native arch is in the context,
- * so i386 and x32 meet the bad-arch action (libseccomp sends
- * nr >= 0x40000000 with AUDIT_ARCH_X86_64 there too). */
+ * argument rules of the condition (arg_rule) and traced_rules. Only the
+ * native arch is in the context, so i386 and x32 meet the bad-arch action
+ * (libseccomp sends nr >= 0x40000000 with AUDIT_ARCH_X86_64 there too).
+ * A call with argument rules never gets a rule on the number alone:
+ * libseccomp would silently drop the others. */
 static int add_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind,
                      enum sb_mode mode, uint32_t def)
 {
 	for (int nr = 0; nr < SB_NR_MAX; nr++) {
 		const struct traced_rule *r = traced_rule(p, kind, mode, nr);
+		struct arg_rule ar;
+		bool has = arg_rule(p, kind, nr, &ar);
 		int rc = 0;
 
-		if (r && r->kind == TR_DENY_FLAG) {
-			rc = add_flag_rules(ctx, p, kind, mode, def, nr, r);
+		if (has || (r && r->kind == TR_DENY_FLAG)) {
+			struct builder b = {ctx, p, kind, mode, def, nr, has ? ar.index : (r ? r->arg : 0)};
+			rc = add_arg_rules(&b, has ? &ar : NULL, r);
 		} else {
 			uint32_t act = sb_filter_scmp_action(p, kind, mode, nr);
 			if (act != def)

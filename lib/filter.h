@@ -17,6 +17,10 @@
  * F1 of a traced run (a transition, or complain mode) also denies clone with
  * CLONE_UNTRACED and answers clone3 with ENOSYS, so that every child is seen
  * by the tracer (traced_rules in filter.c).
+ * Argument conditions (args.h, sandbox-policy(5) ARGUMENTS): F2 checks
+ * serving's, F1 the union of init's and serving's; a value that fails gets
+ * the default where it denies, else kill. A filter whose phase restricts
+ * clone's flags answers clone3 with ENOSYS.
  * F1 and F2 kill the process for a foreign ABI (i386, x32); the profiling
  * filter traces those calls too.
  */
@@ -81,7 +85,7 @@ struct sb_action sb_filter_phase_answer(const struct sb_policy *p, enum sb_phase
                                         enum sb_answer_source *src);
 
 /* The action a filter of `kind` takes for native syscall nr in enforce mode
- * when no argument rule matches (mirrors sb_filter_build; used by complain
+ * when its arguments pass every check (mirrors sb_filter_build; used by complain
  * reports to say what would have happened). SB_ACT_NONE for
  * SB_FILTER_PROFILE. An x32 number (bit 30 set) gives kill (the bad-arch
  * action). */
@@ -105,7 +109,7 @@ bool sb_filter_lazy(const struct sb_policy *p);
 uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                                     int nr, const uint64_t args[6]);
 
-/* The same for a call whose arguments match no argument rule (all zero). */
+/* The same for a call whose arguments are all zero. */
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                                int nr);
 

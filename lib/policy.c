@@ -278,6 +278,33 @@ static int merge_check_entries(const struct sb_policy *dst, const struct sb_poli
 	return 0;
 }
 
+const struct sb_cond *sb_policy_cond(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	int id = sb_arg_for_syscall(nr);
+
+	if (id < 0 || ph < 0 || ph >= SB_NPHASES || p->phase[ph][nr].act.kind != SB_ACT_ALLOW ||
+	    p->cond[ph][id].kind == SB_COND_NONE)
+		return NULL;
+	return &p->cond[ph][id];
+}
+
+/* Before the entries are merged: a call both list gets the union of their
+ * conditions (none if either has none); a call only src lists gets src's. */
+static void merge_conds(struct sb_policy *dst, const struct sb_policy *src)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int id = 0; id < SB_ARG_N; id++) {
+			int nr = sb_arg_nr((enum sb_arg_id)id);
+			if (nr < 0 || src->phase[ph][nr].act.kind == SB_ACT_NONE)
+				continue;
+			if (dst->phase[ph][nr].act.kind == SB_ACT_NONE)
+				dst->cond[ph][id] = src->cond[ph][id];
+			else /* -E2BIG leaves no condition: wider, never narrower */
+				sb_cond_merge((enum sb_arg_id)id, &dst->cond[ph][id], &src->cond[ph][id]);
+		}
+	}
+}
+
 static void merge_comments(struct sb_policy *dst, const struct sb_policy *src)
 {
 	for (int i = 0; i < src->ncomments && dst->ncomments < SB_MAX_COMMENTS; i++) {
@@ -298,6 +325,7 @@ int sb_policy_merge(struct sb_policy *dst, const struct sb_policy *src, struct s
 		r = merge_check_entries(dst, src, err);
 	if (r < 0)
 		return r; /* dst untouched */
+	merge_conds(dst, src);
 	for (int ph = 0; ph < SB_NPHASES; ph++) {
 		for (int nr = 0; nr < SB_NR_MAX; nr++) {
 			const struct sb_entry *s = &src->phase[ph][nr];
@@ -359,12 +387,22 @@ const char *sb_policy_forced_allow(const struct sb_policy *p, enum sb_phase ph, 
 	return NULL;
 }
 
+static bool conds_equal(const struct sb_policy *a, const struct sb_policy *b)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++)
+		for (int id = 0; id < SB_ARG_N; id++)
+			if (!sb_cond_equal(&a->cond[ph][id], &b->cond[ph][id]))
+				return false;
+	return true;
+}
+
 bool sb_policy_equal(const struct sb_policy *a, const struct sb_policy *b)
 {
 	if (a->version != b->version || strcmp(a->program, b->program) != 0 ||
 	    strcmp(a->binary_sha256, b->binary_sha256) != 0 || strcmp(a->binary_path, b->binary_path) != 0 ||
 	    strcmp(a->arch, b->arch) != 0 || !action_equal(&a->def, &b->def) || a->caps != b->caps ||
-	    a->baseline != b->baseline || !transition_same(a, b) || !comments_equal(a, b))
+	    a->baseline != b->baseline || !transition_same(a, b) || !comments_equal(a, b) ||
+	    !conds_equal(a, b))
 		return false;
 	for (int ph = 0; ph < SB_NPHASES; ph++) {
 		for (int nr = 0; nr < SB_NR_MAX; nr++) {

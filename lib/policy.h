@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "args.h"
 #include "syscalls.h"
 
 #define SB_POLICY_VERSION 1
@@ -100,6 +101,11 @@ struct sb_policy {
 	int ncomments;
 	char comments[SB_MAX_COMMENTS][SB_COMMENT_LEN];
 	struct sb_entry phase[SB_NPHASES][SB_NR_MAX];
+	/* Argument conditions (args.h), per phase and checked argument. A
+	 * condition other than NONE is only held for a call its phase lists
+	 * as `allow`: the reader refuses it elsewhere, merge and widen keep it
+	 * so. */
+	struct sb_cond cond[SB_NPHASES][SB_ARG_N];
 };
 
 /* A fresh policy: version 1, native arch, default kill, no caps, baseline
@@ -130,7 +136,13 @@ struct sb_error {
 	char msg[256];
 };
 
-/* Merge `src` into `dst`: union per phase, counts added, kept capabilities
+/* The condition of native syscall nr in phase ph, or NULL when the phase
+ * does not restrict its arguments (no entry, no condition, not `allow`). */
+const struct sb_cond *sb_policy_cond(const struct sb_policy *p, enum sb_phase ph, int nr);
+
+/* Merge `src` into `dst`: union per phase, counts added, argument
+ * conditions united (sb_cond_merge: what either allows is allowed; a call
+ * one policy lists without a condition keeps none), kept capabilities
  * united, comments appended (deduplicated, up to SB_MAX_COMMENTS). Refuses
  * (-EINVAL, message in err, dst untouched) a different arch, version,
  * transition rule (sb_transition_equal) or default action, and per-syscall

@@ -69,6 +69,7 @@ struct reader {
 	int section_line[NSECTIONS]; /* 0: section not seen */
 	int key_line[NKEYS];
 	int sys_line[SB_NPHASES][SB_NR_MAX];
+	int cond_line[SB_NPHASES][SB_ARG_N];
 	int first_serving_key;
 	char transition[LINE_MAX_BYTES + 1];
 	char after[LINE_MAX_BYTES + 1];
@@ -514,11 +515,48 @@ static int sandbox_key(struct reader *r, const char *name, const char *value)
 	return fail(r, r->line, "unknown key '%s' in [sandbox]", name);
 }
 
+/* "mprotect.prot = not PROT_EXEC": checked here, tied to its call's line
+ * once the whole phase is read (check_conds). */
+static int cond_key(struct reader *r, enum sb_phase ph, const char *name, const char *value)
+{
+	int id = sb_arg_by_name(name);
+	char bad[64], canon[LINE_MAX_BYTES + 1];
+	struct sb_cond *c;
+
+	if (id < 0)
+		return fail(r, r->line, "unknown argument '%s' (sandbox-policy(5), ARGUMENTS, lists them)",
+		            name);
+	if (r->cond_line[ph][id] != 0)
+		return fail(r, r->line, "duplicate key '%s' (first at line %d)", name, r->cond_line[ph][id]);
+	r->cond_line[ph][id] = r->line;
+	c = &r->p->cond[ph][id];
+	if (sb_cond_parse((enum sb_arg_id)id, value, c, bad, sizeof(bad)) == 0) {
+		size_t room = LINE_MAX_BYTES - strlen(name) - 3; /* "name = " */
+		if (strlen(name) + 3 >= LINE_MAX_BYTES ||
+		    sb_cond_format((enum sb_arg_id)id, c, canon, room + 1) == NULL)
+			return fail(r, r->line, "'%s' cannot be written back in %d bytes", name,
+			            LINE_MAX_BYTES);
+		return 0;
+	}
+	if (strcspn(value, " \t") == strlen(value) || (strncmp(value, "not", 3) && strncmp(value, "only", 4)))
+		return fail(r, r->line, "'%s' must be 'not VALUE, ...'%s, not '%s'", name,
+		            sb_arg_def((enum sb_arg_id)id)->kind == SB_ARG_VALUES ? " or 'only VALUE, ...'"
+		                                                                  : "",
+		            value);
+	if (bad[0] == '\0')
+		return fail(r, r->line, "empty value in '%s'", name);
+	return fail(r, r->line, "unknown value '%s' for '%s' (a name such as %s, or a number)", bad, name,
+	            sb_arg_def((enum sb_arg_id)id)->kind == SB_ARG_FLAGS ? "PROT_EXEC" : "AF_INET");
+}
+
 static int syscall_key(struct reader *r, enum sb_phase ph, const char *name, const char *value)
 {
 	int nr = sb_syscall_nr(name);
 	struct sb_entry *e;
 
+	if (strchr(name, '.') != NULL)
+		return *value ? cond_key(r, ph, name, value)
+		              : fail(r, r->line, "missing value for '%s'", name);
 	if (nr < 0)
 		return fail(r, r->line, "unknown syscall '%s'", name);
 	if (r->sys_line[ph][nr] != 0)
@@ -594,6 +632,24 @@ static void check_forced(struct reader *r)
 	}
 }
 
+/* A condition restricts an allowed call: without `allow` in its phase it
+ * would mean nothing, or be taken for more than it does. */
+static void check_conds(struct reader *r)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int id = 0; id < SB_ARG_N; id++) {
+			const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)id);
+			int nr = sb_arg_nr((enum sb_arg_id)id);
+
+			if (r->cond_line[ph][id] == 0)
+				continue;
+			if (nr < 0 || r->p->phase[ph][nr].act.kind != SB_ACT_ALLOW)
+				fail(r, r->cond_line[ph][id], "'%s' needs '%s = allow' in [%s]", d->arg,
+				     d->syscall, sb_phase_name((enum sb_phase)ph));
+		}
+	}
+}
+
 /* Checks that need the whole file; the error on the earliest line wins. */
 static void finish(struct reader *r)
 {
@@ -607,6 +663,7 @@ static void finish(struct reader *r)
 		if (sandbox_keys[k].required && r->key_line[k] == 0)
 			fail(r, sb, "missing key '%s' in [sandbox]", sandbox_keys[k].name);
 	finish_transition(r);
+	check_conds(r);
 	if (!r->failed)
 		check_forced(r);
 }

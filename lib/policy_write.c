@@ -86,11 +86,44 @@ static bool forced_listed(const struct sb_policy *p)
 	return false;
 }
 
+/* A condition on a call its phase does not allow: the reader refuses it. */
+static bool cond_stray(const struct sb_policy *p)
+{
+	for (int ph = 0; ph < SB_NPHASES; ph++)
+		for (int id = 0; id < SB_ARG_N; id++) {
+			int nr = sb_arg_nr((enum sb_arg_id)id);
+			if (p->cond[ph][id].kind != SB_COND_NONE &&
+			    (nr < 0 || p->phase[ph][nr].act.kind != SB_ACT_ALLOW ||
+			     (ph == SB_PHASE_SERVING && !p->has_transition)))
+				return true;
+		}
+	return false;
+}
+
 static bool policy_writable(const struct sb_policy *p)
 {
 	return p->version == SB_POLICY_VERSION && strcmp(p->arch, "x86_64") == 0 &&
 	       p->def.kind != SB_ACT_ALLOW && p->def.kind != SB_ACT_NONE &&
-	       sb_ini_value_problem(p->program) == NULL && !forced_listed(p);
+	       sb_ini_value_problem(p->program) == NULL && !forced_listed(p) && !cond_stray(p);
+}
+
+/* The condition line under a call's line, if it has one. */
+static void put_cond(struct writer *w, const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	const struct sb_cond *c = sb_policy_cond(p, ph, nr);
+	const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)sb_arg_for_syscall(nr));
+	char text[LINE_MAX_BYTES + 1];
+
+	if (c == NULL)
+		return;
+	/* the reader refused what does not fit; put() reports it otherwise */
+	if (sb_cond_format((enum sb_arg_id)sb_arg_for_syscall(nr), c, text,
+	                   LINE_MAX_BYTES - strlen(d->arg) - 3 + 1) == NULL) {
+		if (w->err == 0)
+			w->err = -ENAMETOOLONG;
+		return;
+	}
+	put(w, "%s = %s", d->arg, text);
 }
 
 /* A comment's text after ";": the reader trims white space at both ends and
@@ -247,6 +280,7 @@ static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase
 			    e->count == 1 ? "" : "s");
 		else
 			put(w, "%s = %s", v[i].name, act);
+		put_cond(w, p, ph, v[i].nr);
 	}
 	free(v);
 }

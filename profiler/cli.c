@@ -23,6 +23,8 @@ const char profile_usage[] =
     "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
     "      --capabilities=LIST   capabilities the program keeps (default none: it is\n"
     "                            profiled the way sandbox-run will run it)\n"
+    "      --args=MODE           argument conditions: danger (default: deny only the\n"
+    "                            dangerous values never seen), exact, or off\n"
     "  -T, --tree                print the process tree (default unless --quiet)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -31,7 +33,7 @@ const char profile_usage[] =
     "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
     "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
-enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS };
+enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS, OPT_ARGS };
 
 static const struct option longopts[] = {
     {"phase-marker", required_argument, NULL, 'm'},
@@ -42,6 +44,7 @@ static const struct option longopts[] = {
     {"default", required_argument, NULL, OPT_DEFAULT},
     {"settle-timeout", required_argument, NULL, OPT_SETTLE},
     {"capabilities", required_argument, NULL, OPT_CAPS},
+    {"args", required_argument, NULL, OPT_ARGS},
     {"tree", no_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -59,6 +62,20 @@ static void set_marker(struct profile_opts *o, const char *spec)
 		o->marker_mode = MARKER_LIST;
 		o->markers = spec;
 	}
+}
+
+static int parse_args_mode(const char *s, enum sb_args_mode *out, char *err, size_t errlen)
+{
+	static const char *const modes[] = {
+	    [SB_ARGS_DANGER] = "danger", [SB_ARGS_EXACT] = "exact", [SB_ARGS_OFF] = "off"};
+
+	for (int m = 0; m < 3; m++)
+		if (!strcmp(s, modes[m])) {
+			*out = (enum sb_args_mode)m;
+			return 0;
+		}
+	snprintf(err, errlen, "--args: expected danger, exact or off, got '%s'", s);
+	return -1;
 }
 
 static int parse_one(int c, void *opts, char *err, size_t errlen)
@@ -80,6 +97,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 			return 0;
 		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
 		return -1;
+	case OPT_ARGS: return parse_args_mode(optarg, &o->args, err, errlen);
 	case OPT_SETTLE: return sb_option_settle_timeout(optarg, &o->settle_timeout_ms, err, errlen);
 	case OPT_DEFAULT:
 		if (sb_action_parse(optarg, &o->def) == 0 && o->def.kind != SB_ACT_ALLOW)

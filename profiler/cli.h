@@ -23,6 +23,7 @@ struct profile_opts {
 	struct sb_action def;
 	const char *capabilities; /* kept while profiling and in the policy; NULL: none */
 	int settle_timeout_ms;
+	enum sb_args_mode args; /* argument conditions (args.h) */
 	bool tree;
 	bool quiet;
 	bool help;

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "caps.h"
 #include "filter.h"
 #include "forward.h"
@@ -53,6 +55,33 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen)
 	return 0;
 }
 
+/* clone3's flags are the first field of its struct clone_args, in the
+ * tracee's memory; the tracer may read it. Unreadable: nothing recorded,
+ * and the policy then denies the namespace flags. */
+static void record_clone3(struct profiler *pr, struct sb_thread *t, const struct sb_syscall *sc,
+                          enum sb_phase ph)
+{
+	uint64_t flags;
+	struct iovec local = {&flags, sizeof(flags)};
+	struct iovec remote = {(void *)(uintptr_t)sc->args[0], sizeof(flags)};
+
+	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(flags))
+		sb_arg_record(SB_ARG_CLONE_FLAGS, &pr->seen[ph][SB_ARG_CLONE_FLAGS], flags);
+}
+
+/* The checked arguments (args.h): one table lookup for any other call. */
+static void record_args(struct profiler *pr, struct sb_thread *t, const struct sb_syscall *sc,
+                        enum sb_phase ph)
+{
+	int id = sb_arg_for_syscall(sc->nr);
+
+	if (id >= 0)
+		sb_arg_record((enum sb_arg_id)id, &pr->seen[ph][id],
+		              sc->args[sb_arg_def((enum sb_arg_id)id)->index]);
+	else if (sc->nr == SYS_clone3)
+		record_clone3(pr, t, sc, ph);
+}
+
 static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph)
 {
 	struct profiler *pr = ctx;
@@ -61,6 +90,8 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 		return; /* counted by the engine; every policy denies foreign ABIs */
 	sb_policy_add(pr->policy, ph, sc->nr, 1);
 	pr->calls[ph]++;
+	if (pr->opts->args != SB_ARGS_OFF)
+		record_args(pr, t, sc, ph);
 }
 
 /* Add a family (or syscall) to the rule's markers unless it is there. */
@@ -175,14 +206,40 @@ static int install_trace_filter(void *ctx)
 	return r;
 }
 
-/* What a new policy gets when its run ends: `baseline = harmless`, and
- * every member of each equal-power family the run made a call of. */
-static void profiler_generalize(struct sb_policy *p)
+/* The conditions of this run (sandbox-policy(5), ARGUMENTS). A phase that
+ * made clone3 calls gets `clone = allow` too: its clone flags condition
+ * makes clone3 fail with ENOSYS, and glibc then calls clone. */
+static void profiler_conditions(struct profiler *pr)
+{
+	struct sb_policy *p = pr->policy;
+	int clone = sb_arg_nr(SB_ARG_CLONE_FLAGS);
+
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		for (int id = 0; id < SB_ARG_N; id++) {
+			int nr = sb_arg_nr((enum sb_arg_id)id);
+			struct sb_cond c =
+			    sb_arg_generate((enum sb_arg_id)id, &pr->seen[ph][id], pr->opts->args);
+
+			if (nr < 0 || c.kind == SB_COND_NONE)
+				continue;
+			if (nr == clone && p->phase[ph][nr].act.kind == SB_ACT_NONE)
+				sb_policy_add(p, (enum sb_phase)ph, nr, 0);
+			if (p->phase[ph][nr].act.kind == SB_ACT_ALLOW)
+				p->cond[ph][id] = c;
+		}
+	}
+}
+
+/* What a new policy gets when its run ends: `baseline = harmless`, every
+ * member of each equal-power family the run made a call of, and the
+ * argument conditions. */
+static void profiler_generalize(struct profiler *pr)
 {
 	/* A merge into an existing policy keeps that policy's baseline: the
 	 * counts this run saw are listed either way. */
-	p->baseline = SB_BASELINE_HARMLESS;
-	sb_policy_widen(p);
+	pr->policy->baseline = SB_BASELINE_HARMLESS;
+	sb_policy_widen(pr->policy);
+	profiler_conditions(pr);
 }
 
 int profiler_run(struct profiler *pr, const char *path, int *status)
@@ -207,7 +264,7 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	sb_forward_target(0);
 	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
 		profiler_keep_proc(p); /* still traced after a fatal error */
-	profiler_generalize(pr->policy);
+	profiler_generalize(pr);
 	return r;
 }
 

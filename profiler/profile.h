@@ -28,6 +28,7 @@ struct profiler {
 	int resolved_rule; /* auto: index of the rule that fired, -1 */
 	int transitions;   /* processes that reached serving */
 	unsigned long calls[SB_NPHASES];
+	struct sb_arg_seen seen[SB_NPHASES][SB_ARG_N]; /* checked arguments (args.h) */
 	struct sb_trace *trace;
 	struct sb_proc *procs; /* copies of every process seen, in order */
 	struct sb_proc **tail;

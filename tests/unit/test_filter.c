@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "args.h"
 #include "filter.h"
 #include "policy.h"
 
@@ -609,6 +613,147 @@ static void test_bpf_matches_table(void **state)
 		}
 }
 
+/* ---- argument conditions (args.h) ---- */
+
+static void set_cond(struct sb_policy *p, enum sb_phase ph, enum sb_arg_id id, const char *text)
+{
+	char bad[64];
+
+	sb_policy_add(p, ph, sb_arg_nr(id), 1);
+	assert_int_equal(sb_cond_parse(id, text, &p->cond[ph][id], bad, sizeof(bad)), 0);
+}
+
+/* serving: mprotect not PROT_EXEC, socket only AF_INET/AF_UNIX, ioctl not
+ * TIOCSTI/TIOCLINUX, clone not CLONE_NEWUSER/CLONE_NEWNET; init: mprotect
+ * with any prot, socket only AF_INET6, ioctl not TIOCSTI, prctl only
+ * PR_SET_NAME while serving fails prctl with EPERM (F1's failing answer
+ * is then EPERM, not the default). */
+static struct sb_policy *arg_policy(struct sb_action def)
+{
+	struct sb_policy *p = policy(def, true);
+
+	set_cond(p, SB_PHASE_SERVING, SB_ARG_MPROTECT_PROT, "not PROT_EXEC");
+	set_cond(p, SB_PHASE_SERVING, SB_ARG_SOCKET_DOMAIN, "only AF_INET, AF_UNIX");
+	set_cond(p, SB_PHASE_SERVING, SB_ARG_IOCTL_REQUEST, "not TIOCSTI, TIOCLINUX");
+	set_cond(p, SB_PHASE_SERVING, SB_ARG_CLONE_FLAGS, "not CLONE_NEWUSER, CLONE_NEWNET");
+	sb_policy_add(p, SB_PHASE_INIT, nr("mprotect"), 1);
+	set_cond(p, SB_PHASE_INIT, SB_ARG_SOCKET_DOMAIN, "only AF_INET6");
+	set_cond(p, SB_PHASE_INIT, SB_ARG_IOCTL_REQUEST, "not TIOCSTI");
+	set_cond(p, SB_PHASE_INIT, SB_ARG_PRCTL_OPTION, "only PR_SET_NAME");
+	set_act(p, SB_PHASE_SERVING, "prctl", SB_ACT_ERRNO, EPERM);
+	return p;
+}
+
+static uint32_t arg_answer(const struct sb_policy *p, enum sb_filter_kind kind, const char *name,
+                           unsigned index, uint64_t x)
+{
+	uint64_t args[6] = {0};
+
+	args[index] = x;
+	return sb_filter_scmp_action_args(p, kind, SB_MODE_ENFORCE, nr(name), args);
+}
+
+/* What the conditions mean, written out (not asked of the code under test). */
+static void test_arg_table(void **state)
+{
+	struct sb_policy *p = arg_policy(KILL);
+	const enum sb_filter_kind F1 = SB_FILTER_F1, F2 = SB_FILTER_F2;
+
+	assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ | PROT_EXEC), KILLP);
+	assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ | PROT_WRITE), ALLOW);
+	assert_int_equal(arg_answer(p, F1, "mprotect", 2, PROT_READ | PROT_EXEC), ALLOW); /* init: any */
+	assert_int_equal(arg_answer(p, F2, "socket", 0, AF_NETLINK), KILLP);
+	assert_int_equal(arg_answer(p, F2, "socket", 0, AF_INET6), KILLP);
+	assert_int_equal(arg_answer(p, F2, "socket", 0, AF_UNIX), ALLOW);
+	assert_int_equal(arg_answer(p, F1, "socket", 0, AF_INET6), ALLOW); /* the union */
+	assert_int_equal(arg_answer(p, F1, "socket", 0, AF_PACKET), KILLP);
+	/* the kernel reads an int: the upper half is ignored both ways */
+	assert_int_equal(arg_answer(p, F2, "socket", 0, AF_INET | (1ull << 40)), ALLOW);
+	assert_int_equal(arg_answer(p, F2, "ioctl", 1, TIOCSTI | (1ull << 32)), KILLP);
+	assert_int_equal(arg_answer(p, F2, "ioctl", 1, TIOCLINUX), KILLP);
+	assert_int_equal(arg_answer(p, F2, "ioctl", 1, FIONREAD), ALLOW);
+	assert_int_equal(arg_answer(p, F1, "ioctl", 1, TIOCLINUX), ALLOW); /* init allows it */
+	assert_int_equal(arg_answer(p, F1, "ioctl", 1, TIOCSTI), KILLP);   /* neither does */
+	assert_int_equal(arg_answer(p, F2, "clone", 0, CLONE_NEWUSER | SIGCHLD), KILLP);
+	assert_int_equal(arg_answer(p, F2, "clone", 0, CLONE_NEWPID | SIGCHLD), ALLOW);
+	assert_int_equal(arg_answer(p, F1, "clone", 0, CLONE_NEWUSER | CLONE_UNTRACED), KILLP);
+	assert_int_equal(arg_answer(p, F1, "prctl", 0, PR_SET_NAME), ALLOW);
+	assert_int_equal(arg_answer(p, F1, "prctl", 0, PR_SET_DUMPABLE), SCMP_ACT_ERRNO(EPERM));
+	/* clone3 cannot be checked: ENOSYS where clone's flags are restricted */
+	assert_int_equal(sb_filter_scmp_action(p, F2, SB_MODE_ENFORCE, nr("clone3")), SCMP_ACT_ERRNO(ENOSYS));
+	p->cond[SB_PHASE_SERVING][SB_ARG_CLONE_FLAGS].kind = SB_COND_NONE;
+	assert_int_equal(sb_filter_scmp_action(p, F2, SB_MODE_ENFORCE, nr("clone3")), ALLOW);
+	/* complain mode: a failing argument traps instead */
+	const uint64_t exec_args[6] = {0, 0, PROT_EXEC};
+	assert_int_equal(sb_filter_scmp_action_args(p, F2, SB_MODE_COMPLAIN, nr("mprotect"), exec_args),
+	                 SCMP_ACT_TRACE(2));
+	free(p);
+}
+
+/* The values the BPF is run with for argument x: each listed value, its
+ * neighbours, it with garbage in the upper half, every single bit, none
+ * and all. */
+static void check_arg_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode)
+{
+	struct sock_fprog prog;
+
+	export(p, kind, mode, &prog);
+	for (int id = 0; id < SB_ARG_N; id++) {
+		const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)id);
+		int n = sb_arg_nr((enum sb_arg_id)id);
+		uint64_t xs[64 + 2 + 5 * 2 * SB_COND_MAX];
+		size_t nx = 0;
+
+		for (int b = 0; b < 64; b++)
+			xs[nx++] = 1ull << b;
+		xs[nx++] = 0;
+		xs[nx++] = ~0ull;
+		for (int ph = 0; ph < SB_NPHASES; ph++) {
+			const struct sb_cond *c = &p->cond[ph][id];
+			for (int i = 0; i < c->n && d->kind == SB_ARG_VALUES; i++) {
+				xs[nx++] = c->v[i];
+				xs[nx++] = c->v[i] + 1;
+				xs[nx++] = c->v[i] - 1;
+				xs[nx++] = c->v[i] | (1ull << 33);
+				xs[nx++] = c->v[i] ^ 0x80000000u;
+			}
+		}
+		for (size_t i = 0; i < nx; i++) {
+			uint64_t args[6] = {0};
+			args[d->index] = xs[i];
+			uint32_t got = bpf_run_args(&prog, AUDIT_ARCH_X86_64, (uint32_t)n, args);
+			uint32_t want = sb_filter_scmp_action_args(p, kind, mode, n, args);
+			if (got != want)
+				fail_msg("kind %d mode %d %s = %#llx: bpf %#x, want %#x", kind, mode, d->arg,
+				         (unsigned long long)xs[i], got, want);
+		}
+	}
+	free(prog.filter);
+}
+
+static void test_bpf_arg_conditions(void **state)
+{
+	struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
+
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		struct sb_policy *p = arg_policy(defs[i]);
+		for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
+			check_arg_bpf(p, SB_FILTER_F1, (enum sb_mode)mode);
+			check_arg_bpf(p, SB_FILTER_F2, (enum sb_mode)mode);
+			check_bpf(p, SB_FILTER_F1, (enum sb_mode)mode);
+			check_bpf(p, SB_FILTER_F2, (enum sb_mode)mode);
+		}
+		p->has_transition = false; /* single phase: F1 is init's alone */
+		memset(p->cond[SB_PHASE_SERVING], 0, sizeof(p->cond[SB_PHASE_SERVING]));
+		memset(p->phase[SB_PHASE_SERVING], 0, sizeof(p->phase[SB_PHASE_SERVING]));
+		set_cond(p, SB_PHASE_INIT, SB_ARG_CLONE_FLAGS, "not CLONE_NEWUSER");
+		check_arg_bpf(p, SB_FILTER_F1, SB_MODE_ENFORCE);
+		assert_int_equal(sb_filter_scmp_action(p, SB_FILTER_F1, SB_MODE_ENFORCE, nr("clone3")),
+		                 SCMP_ACT_ERRNO(ENOSYS));
+		free(p);
+	}
+}
+
 /* A syscall libseccomp 2.5.4 cannot name still gets its rule. */
 static void test_bpf_unnamed_number(void **state)
 {
@@ -1114,6 +1259,8 @@ int main(void)
 	    cmocka_unit_test(test_live_x32_killed),
 	    cmocka_unit_test(test_live_f2_serving),
 	    cmocka_unit_test(test_live_f2_init_only_killed),
+	    cmocka_unit_test(test_arg_table),
+	    cmocka_unit_test(test_bpf_arg_conditions),
 	    cmocka_unit_test(test_live_clone_untraced_denied),
 	    cmocka_unit_test(test_live_clone_allowed),
 	    cmocka_unit_test(test_live_clone3_enosys),

@@ -7,6 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
 #include <cmocka.h>
 
 #include <dirent.h>
@@ -524,6 +528,156 @@ static char *write_to_string(const struct sb_policy *p, int *ret)
 	return buf;
 }
 
+/* ---- argument conditions (sandbox-policy(5), ARGUMENTS) ---- */
+
+static void test_cond_errors(void **state)
+{
+	expect_error(HEAD "[init]\nmprotect = allow\nmprotect.flags = not PROT_EXEC\n", 7,
+	             "unknown argument 'mprotect.flags'");
+	expect_error(HEAD "[init]\nmprotect = allow\nmprotect.prot = not PROT_EXCE\n", 7,
+	             "unknown value 'PROT_EXCE' for 'mprotect.prot'");
+	expect_error(HEAD "[init]\nmprotect = allow\nmprotect.prot = PROT_EXEC\n", 7,
+	             "'mprotect.prot' must be 'not VALUE, ...', not 'PROT_EXEC'");
+	/* flags take `not` only: "only" of bits would hide the bits it forgets */
+	expect_error(HEAD "[init]\nmprotect = allow\nmprotect.prot = only PROT_READ\n", 7,
+	             "unknown value 'only PROT_READ'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only AF_INET,\n", 7,
+	             "empty value in 'socket.domain'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only AF_INET,,AF_UNIX\n", 7,
+	             "empty value in 'socket.domain'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only PROT_EXEC\n", 7,
+	             "unknown value 'PROT_EXEC' for 'socket.domain'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 0x100000000\n", 7,
+	             "unknown value '0x100000000'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only -1\n", 7, "unknown value '-1'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 0x\n", 7, "unknown value '0x'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = only 1x\n", 7, "unknown value '1x'");
+	expect_error(HEAD "[init]\nsocket = allow\nsocket.domain = not\n", 7,
+	             "'socket.domain' must be 'not VALUE, ...' or 'only VALUE, ...', not 'not'");
+	expect_error(HEAD
+	             "[init]\nsocket = allow\nsocket.domain = only AF_INET\nsocket.domain = only AF_UNIX\n",
+	             8, "duplicate key 'socket.domain' (first at line 7)");
+	expect_error(HEAD "[init]\nsocket.domain = only AF_INET\n", 6,
+	             "'socket.domain' needs 'socket = allow' in [init]");
+	expect_error(HEAD "[init]\nsocket = errno EPERM\nsocket.domain = only AF_INET\n", 7,
+	             "'socket.domain' needs 'socket = allow' in [init]");
+	expect_error(HEAD "[init]\nioctl = allow\nioctl.request = not 1,2,3,4,5,6,7,8,9,10,11,12,13\n", 7,
+	             "more than 12 values");
+	expect_error(HEAD "[init]\nioctl = allow\nioctl.request =\n", 7, "missing value for 'ioctl.request'");
+}
+
+/* Names and numbers both read; the writer gives names (numbers where
+ * there are none), and write-then-read is the identity. */
+static void test_cond_roundtrip(void **state)
+{
+	/* the longest condition there can be still fits on a line */
+	struct sb_policy *big =
+	    expect_ok(HEAD "[init]\npkey_mprotect = allow\nioctl = allow\n"
+	                   "pkey_mprotect.prot = not 0xffffffff\nioctl.request = only "
+	                   "0xfffffff1,0xfffffff2,0xfffffff3,0xfffffff4,0xfffffff5,0xfffffff6,"
+	                   "0xfffffff7,0xfffffff8,0xfffffff9,0xfffffffa,0xfffffffb,0xfffffffc\n");
+	char *bigtext = write_to_string(big, &(int){0});
+	assert_non_null(strstr(bigtext, "ioctl.request = only 0xfffffff1, 0xfffffff2"));
+	free(bigtext);
+	free(big);
+
+	struct sb_policy *p =
+	    expect_ok(HEAD "transition = accept\n[init]\nsocket = allow\n"
+	                   "socket.domain = only 2, AF_UNIX, 0x7f\n"
+	                   "[serving]\nclone = allow\nclone.flags = not 0x10000000, CLONE_NEWNET\n"
+	                   "ioctl = allow ; 3 calls\nioctl.request = not TIOCSTI\n");
+	struct sb_policy *q = NULL;
+	struct sb_error err;
+	int r;
+	char *text = write_to_string(p, &r);
+
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(text, "socket = allow\nsocket.domain = only AF_UNIX, AF_INET, 0x7f\n"));
+	assert_non_null(strstr(text, "clone.flags = not CLONE_NEWUSER, CLONE_NEWNET\n"));
+	assert_non_null(strstr(text, "ioctl = allow ; 3 calls\nioctl.request = not TIOCSTI\n"));
+	assert_int_equal(sb_policy_read_string(text, "w.ini", &q, &err), 0);
+	assert_true(sb_policy_equal(p, q));
+	q->cond[SB_PHASE_SERVING][SB_ARG_IOCTL_REQUEST].v[0]++;
+	assert_false(sb_policy_equal(p, q));
+	free(text);
+	free(p);
+	free(q);
+}
+
+/* Merge: what either run allows is allowed; a call one run lists without
+ * a condition keeps none; a call only one lists keeps its condition. */
+static void test_cond_merge(void **state)
+{
+	struct sb_policy *a = expect_ok(HEAD "[init]\nsocket = allow\nsocket.domain = only AF_INET\n"
+	                                     "ioctl = allow\nioctl.request = not TIOCSTI, TIOCLINUX\n"
+	                                     "mprotect = allow\nmprotect.prot = not PROT_EXEC, PROT_WRITE\n"
+	                                     "prctl = allow\nprctl.option = not PR_SET_DUMPABLE\n");
+	struct sb_policy *b =
+	    expect_ok(HEAD "[init]\nsocket = allow\nsocket.domain = only AF_UNIX\n"
+	                   "ioctl = allow\nioctl.request = only TIOCSTI\n"
+	                   "mprotect = allow\nmprotect.prot = not PROT_EXEC\n"
+	                   "prctl = allow\nunshare = allow\nunshare.flags = not CLONE_NEWUSER\n");
+	struct sb_error err;
+	char buf[200];
+
+	assert_int_equal(sb_policy_merge(a, b, &err), 0);
+	assert_string_equal(
+	    sb_cond_format(SB_ARG_SOCKET_DOMAIN, &a->cond[0][SB_ARG_SOCKET_DOMAIN], buf, sizeof(buf)),
+	    "only AF_UNIX, AF_INET");
+	assert_string_equal(
+	    sb_cond_format(SB_ARG_IOCTL_REQUEST, &a->cond[0][SB_ARG_IOCTL_REQUEST], buf, sizeof(buf)),
+	    "not TIOCLINUX");
+	assert_string_equal(
+	    sb_cond_format(SB_ARG_MPROTECT_PROT, &a->cond[0][SB_ARG_MPROTECT_PROT], buf, sizeof(buf)),
+	    "not PROT_EXEC");
+	assert_int_equal(a->cond[0][SB_ARG_PRCTL_OPTION].kind, SB_COND_NONE);
+	assert_string_equal(
+	    sb_cond_format(SB_ARG_UNSHARE_FLAGS, &a->cond[0][SB_ARG_UNSHARE_FLAGS], buf, sizeof(buf)),
+	    "not CLONE_NEWUSER");
+	free(a);
+	free(b);
+}
+
+/* The generation rules (sandbox-policy(5), ARGUMENTS): by default only the
+ * dangerous part never seen; --args=exact the values seen. */
+static void test_cond_generate(void **state)
+{
+	struct sb_arg_seen s = {0};
+	char buf[200];
+	struct sb_cond c;
+
+	sb_arg_record(SB_ARG_MPROTECT_PROT, &s, PROT_READ | PROT_WRITE);
+	c = sb_arg_generate(SB_ARG_MPROTECT_PROT, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_MPROTECT_PROT, &c, buf, sizeof(buf)), "not PROT_EXEC");
+	c = sb_arg_generate(SB_ARG_MPROTECT_PROT, &s, SB_ARGS_OFF);
+	assert_int_equal(c.kind, SB_COND_NONE);
+	sb_arg_record(SB_ARG_MPROTECT_PROT, &s, PROT_EXEC);
+	c = sb_arg_generate(SB_ARG_MPROTECT_PROT, &s, SB_ARGS_DANGER);
+	assert_int_equal(c.kind, SB_COND_NONE);
+	memset(&s, 0, sizeof(s));
+	sb_arg_record(SB_ARG_IOCTL_REQUEST, &s, FIONREAD);
+	sb_arg_record(SB_ARG_IOCTL_REQUEST, &s, TIOCLINUX | (1ull << 40)); /* the kernel reads an int */
+	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
+	                    "not TIOCSTI, TIOCCONS, TIOCSETD");
+	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_EXACT);
+	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
+	                    "only FIONREAD, TIOCLINUX");
+	for (int i = 0; i < SB_COND_MAX; i++)
+		sb_arg_record(SB_ARG_IOCTL_REQUEST, &s, 0x1000 + (uint64_t)i);
+	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_EXACT); /* too many: the default rule */
+	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
+	                    "not TIOCSTI, TIOCCONS, TIOCSETD");
+	sb_arg_record(SB_ARG_IOCTL_REQUEST, &s, TIOCSTI); /* seen after the set is full */
+	c = sb_arg_generate(SB_ARG_IOCTL_REQUEST, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, &c, buf, sizeof(buf)),
+	                    "not TIOCCONS, TIOCSETD");
+	memset(&s, 0, sizeof(s));
+	sb_arg_record(SB_ARG_SOCKET_DOMAIN, &s, AF_INET);
+	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_SOCKET_DOMAIN, &c, buf, sizeof(buf)), "only AF_INET");
+}
+
 static void test_write_text(void **state)
 {
 	struct sb_policy *p = sb_policy_new();
@@ -964,6 +1118,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unknown_section),
+	    cmocka_unit_test(test_cond_errors),
+	    cmocka_unit_test(test_cond_roundtrip),
+	    cmocka_unit_test(test_cond_merge),
+	    cmocka_unit_test(test_cond_generate),
 	    cmocka_unit_test(test_bad_section_line),
 	    cmocka_unit_test(test_unknown_key),
 	    cmocka_unit_test(test_key_outside_section),
