@@ -18,12 +18,16 @@ static struct sb_policy *copy(const struct sb_policy *p)
 	return c;
 }
 
-/* c becomes single phase; [init] keeps `keep` (init or serving) of itself. */
+/* c becomes single phase; [init] keeps `keep` (init or serving) of itself,
+ * its lines with their argument conditions. */
 static void single_phase(struct sb_policy *c, enum sb_phase keep)
 {
-	if (keep != SB_PHASE_INIT)
+	if (keep != SB_PHASE_INIT) {
 		memcpy(c->phase[SB_PHASE_INIT], c->phase[keep], sizeof(c->phase[0]));
+		memcpy(c->cond[SB_PHASE_INIT], c->cond[keep], sizeof(c->cond[0]));
+	}
 	memset(c->phase[SB_PHASE_SERVING], 0, sizeof(c->phase[0]));
+	memset(c->cond[SB_PHASE_SERVING], 0, sizeof(c->cond[0]));
 	memset(&c->tr, 0, sizeof(c->tr));
 	c->tr.fd = -1; /* as sb_policy_new and the reader leave it */
 	c->has_transition = false;

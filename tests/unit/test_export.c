@@ -55,6 +55,29 @@ static void union_flattens(void **state)
 	free(p);
 }
 
+/* Conditions move with their lines: the union allows what either phase
+ * allows (serving's socket families join init's; serving's mprotect,
+ * without a condition, stays without one). */
+static void union_unites_conditions(void **state)
+{
+	struct sb_policy *p = read_ok(TWO "[init]\nsocket = allow\nsocket.domain = only AF_INET\nmprotect = "
+	                                  "allow\nmprotect.prot = not PROT_EXEC\n[serving]\nsocket = allow\n"
+	                                  "socket.domain = only AF_UNIX\nmprotect = allow\n");
+	struct sb_policy *u = NULL;
+	struct sb_error err = {0};
+	const struct sb_cond *c;
+
+	assert_int_equal(sb_policy_union(p, NULL, &u, &err), 0);
+	c = sb_policy_cond(u, SB_PHASE_INIT, nr("socket"));
+	assert_non_null(c);
+	assert_int_equal(c->kind, SB_COND_ONLY);
+	assert_int_equal(c->n, 2); /* AF_UNIX and AF_INET */
+	assert_null(sb_policy_cond(u, SB_PHASE_INIT, nr("mprotect")));
+	assert_null(sb_policy_cond(u, SB_PHASE_SERVING, nr("socket")));
+	free(u);
+	free(p);
+}
+
 static void union_refuses_two_actions(void **state)
 {
 	struct sb_policy *p = read_ok(TWO "[init]\nuname = allow\n[serving]\nuname = errno EPERM\n");
@@ -182,9 +205,13 @@ static void format_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(union_flattens),      cmocka_unit_test(union_refuses_two_actions),
-	    cmocka_unit_test(merge_run_into_init), cmocka_unit_test(oci_actions),
-	    cmocka_unit_test(systemd_lines),       cmocka_unit_test(minijail_lines),
+	    cmocka_unit_test(union_flattens),
+	    cmocka_unit_test(union_unites_conditions),
+	    cmocka_unit_test(union_refuses_two_actions),
+	    cmocka_unit_test(merge_run_into_init),
+	    cmocka_unit_test(oci_actions),
+	    cmocka_unit_test(systemd_lines),
+	    cmocka_unit_test(minijail_lines),
 	    cmocka_unit_test(format_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
