@@ -105,6 +105,27 @@ static bool is_number(const char *s)
 	return true;
 }
 
+/* PF_EXITING (include/linux/sched.h): set in do_exit, the point of no
+ * return; such a task never runs user code again. */
+#define SB_PF_EXITING 0x00000004UL
+
+/* True if the task is past the point of no return of its exit: the kernel
+ * gives it no new filter (TSYNC skips it), and it needs none. */
+static bool task_exiting(pid_t pid, pid_t tid)
+{
+	char path[64], buf[1024];
+	unsigned long flags = 0;
+	char state = '?';
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	if (sb_procfs_read(path, buf, sizeof(buf)) < 0)
+		return true;               /* gone */
+	const char *s = strrchr(buf, ')'); /* the name may hold anything */
+	if (!s || sscanf(s + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return false;
+	return state == 'Z' || state == 'X' || (flags & SB_PF_EXITING);
+}
+
 int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got)
 {
 	char path[64];
@@ -122,6 +143,8 @@ int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got)
 		int n = sb_procfs_filters(pid, tid);
 		if (n == -ESRCH)
 			continue; /* exited meanwhile: runs no code */
+		if (n >= 0 && n != want && task_exiting(pid, tid))
+			continue; /* exiting: runs no code either */
 		if (n < 0 || n != want) {
 			*bad = tid;
 			*got = n;

@@ -23,7 +23,9 @@ int sb_procfs_euid(pid_t tid, uid_t *euid);
 int sb_procfs_filters(pid_t pid, pid_t tid);
 
 /* Check that every task of process pid has exactly `want` filters. On a
- * mismatch returns -EPERM with the task and its count in *bad and *got. */
+ * mismatch returns -EPERM with the task and its count in *bad and *got.
+ * A task that is exiting (PF_EXITING, a zombie) is not counted: it runs no
+ * user code again, and TSYNC does not give it the new filter. */
 int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got);
 
 /* Scheduler state letter of a task (R, S, D, t, T, Z, ...) and the syscall
