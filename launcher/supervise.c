@@ -80,7 +80,7 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 static int failed_arg(const struct sb_policy *p, enum sb_phase ph, const struct sb_syscall *sc)
 {
 	int id = sb_arg_for_syscall(sc->nr);
-	const struct sb_cond *c = sb_policy_cond(p, ph, sc->nr);
+	const struct sb_cond *c = sb_filter_phase_cond(p, ph, sc->nr);
 
 	if (id < 0 || c == NULL ||
 	    sb_cond_pass((enum sb_arg_id)id, c, sc->args[sb_arg_def((enum sb_arg_id)id)->index]))
@@ -93,8 +93,13 @@ static int failed_arg(const struct sb_policy *p, enum sb_phase ph, const struct 
 static void learn(struct launcher *L, enum sb_phase ph, const struct sb_syscall *sc)
 {
 	int id = failed_arg(L->learned, ph, sc);
+	const struct sb_cond *base = sb_filter_phase_cond(L->learned, ph, sc->nr);
+	bool listed = L->learned->phase[ph][sc->nr].act.kind != SB_ACT_NONE;
 
 	sb_policy_add(L->learned, ph, sc->nr, 1);
+	/* a call the baseline allowed under a condition keeps it, widened */
+	if (id >= 0 && !listed && base)
+		L->learned->cond[ph][id] = *base;
 	if (id >= 0)
 		sb_cond_allow((enum sb_arg_id)id, &L->learned->cond[ph][id],
 		              sc->args[sb_arg_def((enum sb_arg_id)id)->index]);
@@ -120,7 +125,7 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	id = failed_arg(L->policy, ph, sc);
 	if (id >= 0) {
 		const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)id);
-		const struct sb_cond *c = sb_policy_cond(L->policy, ph, sc->nr);
+		const struct sb_cond *c = sb_filter_phase_cond(L->policy, ph, sc->nr);
 		sb_warn("complain: pid %d (%s) in %s would be denied %s with %s (%s = %s)", t->tid, exe,
 		        sb_phase_name(ph), d->syscall,
 		        sb_cond_why((enum sb_arg_id)id, c, sc->args[d->index], what, sizeof(what)), d->arg,
@@ -201,7 +206,7 @@ static unsigned long long mono_us(const struct timespec *ts)
  * report says so. */
 static void describe_cond(const struct sb_policy *p, enum sb_phase ph, long nr, char *buf, size_t len)
 {
-	const struct sb_cond *c = nr >= 0 && nr < SB_NR_MAX ? sb_policy_cond(p, ph, (int)nr) : NULL;
+	const struct sb_cond *c = nr >= 0 && nr < SB_NR_MAX ? sb_filter_phase_cond(p, ph, (int)nr) : NULL;
 	int id = c ? sb_arg_for_syscall((int)nr) : -1;
 	char text[200];
 	size_t off = strlen(buf);

@@ -30,6 +30,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "args.h"
 #include "filter.h"
 #include "syscalls.h"
 
@@ -65,6 +66,13 @@ const struct sb_danger sb_baseline_table[] = {
     {"futex", "waits for or wakes threads on a lock (appears only under contention)"},
     {"set_robust_list", "registers the thread's list of held locks"},
     {"rseq", "registers the thread's restartable sequence area (glibc, every thread)"},
+    /* The process's own memory, never executable: the filters allow these
+     * only with the condition of sb_baseline_conds (args.h), so no
+     * baseline call makes code. */
+    {"mmap", "maps memory, never executable (mmap.prot = not PROT_EXEC): malloc of a large block, a thread's "
+             "stack, a file read through a mapping"},
+    {"mprotect", "changes the protection of the process's own memory, never to executable (mprotect.prot = "
+                 "not PROT_EXEC): guard pages of thread stacks, allocators growing an arena"},
     /* The process's own memory, no new mapping. */
     {"munmap", "removes one of the process's own mappings (free of a large block)"},
     {"madvise", "advises the kernel on the process's own memory (allocators free memory with it under load)"},
@@ -79,6 +87,44 @@ const struct sb_danger sb_baseline_table[] = {
 };
 
 SB_REASONS(baseline, sb_baseline_table);
+
+/* The members allowed only under a condition (args.h syntax). */
+static const struct {
+	const char *arg;
+	const char *cond;
+} cond_table[] = {
+    {"mmap.prot", "not PROT_EXEC"},
+    {"mprotect.prot", "not PROT_EXEC"},
+};
+
+static struct sb_cond conds[SB_ARG_N];
+static pthread_once_t conds_once = PTHREAD_ONCE_INIT;
+
+/* A table entry that does not parse is a build mistake (test_generalize
+ * reads every one): it is left as the tightest condition there is, every
+ * bit denied, so the call is never allowed through the baseline. */
+static void conds_resolve(void)
+{
+	for (size_t i = 0; i < sizeof(cond_table) / sizeof(cond_table[0]); i++) {
+		int id = sb_arg_by_name(cond_table[i].arg);
+		char bad[64];
+
+		if (id < 0)
+			continue;
+		if (sb_cond_parse((enum sb_arg_id)id, cond_table[i].cond, &conds[id], bad, sizeof(bad)) < 0)
+			conds[id] = (struct sb_cond){.kind = SB_COND_NOT, .n = 1, .v = {~0ULL}};
+	}
+}
+
+const struct sb_cond *sb_baseline_cond(int nr)
+{
+	int id = sb_arg_for_syscall(nr);
+
+	if (id < 0 || !sb_baseline_is(nr))
+		return NULL;
+	pthread_once(&conds_once, conds_resolve);
+	return conds[id].kind == SB_COND_NONE ? NULL : &conds[id];
+}
 
 bool sb_baseline_is(int nr)
 {

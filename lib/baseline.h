@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "args.h"
 #include "danger.h"
 #include "policy.h"
 
@@ -26,6 +27,10 @@ bool sb_baseline_is(int nr);
 
 /* The table's reason for nr, or NULL if nr is not in the baseline. */
 const char *sb_baseline_reason(int nr);
+
+/* The condition under which the baseline allows nr (mmap and mprotect:
+ * never PROT_EXEC), or NULL: any arguments, or not a member. */
+const struct sb_cond *sb_baseline_cond(int nr);
 
 /* Number of baseline calls this libseccomp can name. */
 int sb_baseline_count(void);

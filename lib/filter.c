@@ -170,6 +170,16 @@ struct sb_action sb_filter_phase_answer(const struct sb_policy *p, enum sb_phase
 	return answer(p->def, SB_FROM_DEFAULT, src);
 }
 
+const struct sb_cond *sb_filter_phase_cond(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	enum sb_answer_source src;
+
+	sb_filter_phase_answer(p, ph, nr, &src);
+	if (src == SB_FROM_LINE)
+		return sb_policy_cond(p, ph, nr);
+	return src == SB_FROM_BASELINE ? sb_baseline_cond(nr) : NULL;
+}
+
 struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase ph, int nr)
 {
 	return sb_filter_phase_answer(p, ph, nr, NULL);
@@ -303,7 +313,7 @@ static struct sb_action looser(struct sb_action a, struct sb_action b)
 static bool phase_cond(const struct sb_policy *p, enum sb_phase ph, int nr, struct sb_cond *c,
                        struct sb_action *other)
 {
-	const struct sb_cond *pc = sb_policy_cond(p, ph, nr);
+	const struct sb_cond *pc = sb_filter_phase_cond(p, ph, nr);
 
 	*other = sb_filter_phase_action(p, ph, nr);
 	*c = pc ? *pc : (struct sb_cond){.kind = SB_COND_NONE};

@@ -84,6 +84,12 @@ struct sb_action sb_filter_phase_action(const struct sb_policy *p, enum sb_phase
 struct sb_action sb_filter_phase_answer(const struct sb_policy *p, enum sb_phase ph, int nr,
                                         enum sb_answer_source *src);
 
+/* The condition phase ph's answer puts on nr's arguments: its line's
+ * (sb_policy_cond), or the baseline's when the baseline is the answer
+ * (sb_baseline_cond); NULL for none. Every user of a phase's conditions
+ * (the filters, the reports, --learn, the exports) asks this. */
+const struct sb_cond *sb_filter_phase_cond(const struct sb_policy *p, enum sb_phase ph, int nr);
+
 /* The action a filter of `kind` takes for native syscall nr in enforce mode
  * when its arguments pass every check (mirrors sb_filter_build; used by complain
  * reports to say what would have happened). SB_ACT_NONE for

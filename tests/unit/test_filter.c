@@ -754,6 +754,47 @@ static void test_bpf_arg_conditions(void **state)
 	}
 }
 
+/* The baseline allows mmap and mprotect never executable: without a line,
+ * a phase answers PROT_EXEC with the default, in F2 and, where both phases
+ * leave it to the baseline, in F1; a line of its own (any protection)
+ * wins. Under baseline none there is no answer but the line's. */
+static void test_baseline_conditions(void **state)
+{
+	struct sb_action defs[] = {KILL, EPERM_DEF, LOG_DEF};
+	const enum sb_filter_kind F1 = SB_FILTER_F1, F2 = SB_FILTER_F2;
+
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		struct sb_policy *p = policy(defs[i], true);
+		uint32_t deny = defs[i].kind == SB_ACT_ERRNO ? SCMP_ACT_ERRNO(EPERM) : KILLP;
+
+		p->baseline = SB_BASELINE_HARMLESS;
+		sb_policy_add(p, SB_PHASE_INIT, nr("mmap"), 4); /* ld.so maps code in init */
+		assert_int_equal(arg_answer(p, F2, "mmap", 2, PROT_READ | PROT_WRITE), ALLOW);
+		assert_int_equal(arg_answer(p, F2, "mmap", 2, PROT_READ | PROT_EXEC), deny);
+		assert_int_equal(arg_answer(p, F2, "mmap", 2, PROT_EXEC | (1ull << 40)), deny);
+		assert_int_equal(arg_answer(p, F1, "mmap", 2, PROT_READ | PROT_EXEC),
+		                 ALLOW); /* init's line */
+		assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ), ALLOW);
+		assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ | PROT_EXEC), deny);
+		assert_int_equal(arg_answer(p, F1, "mprotect", 2, PROT_EXEC), deny); /* baseline in both */
+		assert_non_null(sb_filter_phase_cond(p, SB_PHASE_SERVING, nr("mmap")));
+		assert_null(sb_filter_phase_cond(p, SB_PHASE_INIT, nr("mmap")));
+		assert_null(sb_filter_phase_cond(p, SB_PHASE_SERVING, nr("getpid"))); /* no condition */
+		for (int mode = SB_MODE_ENFORCE; mode <= SB_MODE_COMPLAIN; mode++) {
+			check_arg_bpf(p, F1, (enum sb_mode)mode);
+			check_arg_bpf(p, F2, (enum sb_mode)mode);
+		}
+		sb_policy_add(p, SB_PHASE_SERVING, nr("mprotect"), 1); /* serving's own line: any */
+		assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ | PROT_EXEC), ALLOW);
+		p->baseline = SB_BASELINE_NONE;
+		assert_null(sb_filter_phase_cond(p, SB_PHASE_SERVING, nr("mmap")));
+		/* the default, which under log allows (mmap is not dangerous) */
+		assert_int_equal(arg_answer(p, F2, "mmap", 2, PROT_READ),
+		                 defs[i].kind == SB_ACT_LOG ? SCMP_ACT_LOG : deny);
+		free(p);
+	}
+}
+
 /* A syscall libseccomp 2.5.4 cannot name still gets its rule. */
 static void test_bpf_unnamed_number(void **state)
 {
@@ -1261,6 +1302,7 @@ int main(void)
 	    cmocka_unit_test(test_live_f2_init_only_killed),
 	    cmocka_unit_test(test_arg_table),
 	    cmocka_unit_test(test_bpf_arg_conditions),
+	    cmocka_unit_test(test_baseline_conditions),
 	    cmocka_unit_test(test_live_clone_untraced_denied),
 	    cmocka_unit_test(test_live_clone_allowed),
 	    cmocka_unit_test(test_live_clone3_enosys),

@@ -51,14 +51,28 @@ static void test_baseline_members(void **state)
 	assert_int_equal(sb_baseline_count(), n); /* every name known, none twice */
 	/* what creates a capability or reaches outside is not in; nor what
 	 * changes a file (ftruncate) or names one (getcwd) */
-	static const char *const out[] = {"mmap",      "mprotect", "openat",    "socket",     "clone",
-	                                  "execve",    "kill",     "prlimit64", "membarrier", "prctl",
-	                                  "ftruncate", "getcwd",   "fsync",     NULL};
+	static const char *const out[] = {"pkey_mprotect", "openat",    "socket",     "clone", "execve",
+	                                  "kill",          "prlimit64", "membarrier", "prctl", "ftruncate",
+	                                  "getcwd",        "fsync",     NULL};
 	for (const char *const *m = out; *m; m++)
 		assert_false(sb_baseline_is(nr(*m)));
 	assert_false(sb_baseline_is(-1));
 	assert_false(sb_baseline_is(SB_NR_MAX));
 	assert_null(sb_baseline_reason(nr("openat")));
+	/* mmap and mprotect are in only never executable; no other member
+	 * has a condition */
+	char text[64];
+	for (int i = 0; i < SB_NR_MAX; i++) {
+		const struct sb_cond *c = sb_baseline_cond(i);
+		if (i == nr("mmap") || i == nr("mprotect")) {
+			assert_non_null(c);
+			assert_string_equal(
+			    sb_cond_format((enum sb_arg_id)sb_arg_for_syscall(i), c, text, sizeof(text)),
+			    "not PROT_EXEC");
+		} else {
+			assert_null(c);
+		}
+	}
 }
 
 /* The two tiers never meet: nothing generalization adds is dangerous. */
