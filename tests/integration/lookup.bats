@@ -61,8 +61,8 @@ run_sb() {
 }
 
 @test "the kill report names the policy file that was used" {
-	SANDBOX_POLICY_PATH=$POL/two run_sb -- "$FIX/rare" uname
+	SANDBOX_POLICY_PATH=$POL/two run_sb -- "$FIX/rare" getcwd
 	[ "$status" -eq 159 ]
-	assert_kill_report "$stderr" serving uname
+	assert_kill_report "$stderr" serving getcwd
 	assert_contains "$stderr" "$POL/two/rare.ini"
 }
