@@ -116,12 +116,14 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
 	rm -rf $(DESTDIR)$(POLICYDIR)
 
-# Retrain the shipped policies (policies/train-*; ~1.5 min; loopback only,
-# redis on ports 6400-6402).
+# Retrain the shipped policies (policies/train-*; ~2.5 min; loopback only,
+# redis on ports 6400-6402, nginx on 6450, memcached on 6460).
 policies: all
 	SB_BUILD=$(abspath $(BUILD)) policies/train-ls
 	SB_BUILD=$(abspath $(BUILD)) policies/train-sqlite3
 	SB_BUILD=$(abspath $(BUILD)) policies/train-redis-server
+	SB_BUILD=$(abspath $(BUILD)) policies/train-nginx
+	SB_BUILD=$(abspath $(BUILD)) policies/train-memcached
 
 # Evaluate the shipped policies: regenerates docs/EVALUATION.md and
 # docs/eval-sets.svg (~5 min; raw results in $(BUILD)/eval; redis on ports
