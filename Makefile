@@ -126,7 +126,7 @@ policies: all
 	SB_BUILD=$(abspath $(BUILD)) policies/train-memcached
 
 # Evaluate the shipped policies: regenerates docs/EVALUATION.md and
-# docs/eval-sets.svg (~10 min; raw results in $(BUILD)/eval; redis on ports
+# docs/eval-sets.svg (~10 min, estimated; raw results in $(BUILD)/eval; redis on ports
 # 6400-6402 and 6420-6431, nginx 6450-6453, memcached 6460-6463, train-small
 # redis 6440). Includes the train-small / test-broad experiment (eval/train-small).
 eval: all
