@@ -126,16 +126,19 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man5/sandbox-policy.5
 	rm -rf $(DESTDIR)$(POLICYDIR)
 
-# Retrain the shipped policies (policies/train-*; ~1.5 min; loopback only,
-# redis on ports 6400-6402).
+# Retrain the shipped policies (policies/train-*; ~2.5 min; loopback only,
+# redis on ports 6400-6402, nginx on 6450, memcached on 6460).
 policies: all
 	SB_BUILD=$(abspath $(BUILD)) policies/train-ls
 	SB_BUILD=$(abspath $(BUILD)) policies/train-sqlite3
 	SB_BUILD=$(abspath $(BUILD)) policies/train-redis-server
+	SB_BUILD=$(abspath $(BUILD)) policies/train-nginx
+	SB_BUILD=$(abspath $(BUILD)) policies/train-memcached
 
 # Evaluate the shipped policies: regenerates docs/EVALUATION.md and
-# docs/eval-sets.svg (~5 min; raw results in $(BUILD)/eval; redis on ports
-# 6400-6402 and 6420-6431).
+# docs/eval-sets.svg (~10 min, estimated; raw results in $(BUILD)/eval; redis on ports
+# 6400-6402 and 6420-6431, nginx 6450-6453, memcached 6460-6463, train-small
+# redis 6440). Includes the train-small / test-broad experiment (eval/train-small).
 eval: all
 	SB_BUILD=$(abspath $(BUILD)) EVAL_OUT=$(abspath $(BUILD))/eval eval/run-eval
 
