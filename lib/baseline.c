@@ -62,6 +62,13 @@ const struct sb_danger sb_baseline_table[] = {
     {"nanosleep", "sleeps"},
     {"clock_nanosleep", "sleeps (reloads, retries, back-off)"},
     {"sched_yield", "gives up the CPU"},
+    {"poll", "waits for descriptors the process holds to be ready (a helper thread's own loop)"},
+    {"ppoll", "waits for descriptors the process holds to be ready"},
+    {"select", "waits for descriptors the process holds to be ready"},
+    {"pselect6", "waits for descriptors the process holds to be ready"},
+    {"epoll_wait", "waits on an epoll instance the process holds"},
+    {"epoll_pwait", "waits on an epoll instance the process holds"},
+    {"epoll_pwait2", "waits on an epoll instance the process holds"},
     /* The process's own threads. */
     {"futex", "waits for or wakes threads on a lock (appears only under contention)"},
     {"set_robust_list", "registers the thread's list of held locks"},
@@ -79,6 +86,8 @@ const struct sb_danger sb_baseline_table[] = {
     {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc "
                "of large blocks)"},
     /* A descriptor the process holds. */
+    {"getsockname", "reads the local address of a socket the process holds (stats and log lines)"},
+    {"getpeername", "reads the peer's address of a socket the process holds (stats and log lines)"},
     {"lseek", "moves the offset of a descriptor the process holds (stdio seeks on its own: fclose of a "
               "read stream); a process sharing the open file sees it move, as it sees a write through it"},
     /* The process's own signal state. */

@@ -435,7 +435,9 @@ static bool family_seen(const struct sb_policy *p, enum sb_phase ph, const struc
 		return member_seen(p, ph, f, nr);
 	for (const char *const *by = f->implied_by; *by; by++) {
 		const struct sb_family *g = sb_family_power_find(*by);
-		if (g == NULL || !member_seen(p, ph, g, -1))
+		int o = g ? -1 : sb_syscall_nr(*by);
+		if (g ? !member_seen(p, ph, g, -1)
+		      : o < 0 || p->phase[ph][o].act.kind == SB_ACT_NONE || p->phase[ph][o].count == 0)
 			return false;
 	}
 	return true;

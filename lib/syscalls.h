@@ -49,7 +49,8 @@ struct sb_family {
 	const char *members[9]; /* NULL-terminated */
 	unsigned use;           /* enum sb_family_use bits */
 	const char *why;        /* one line, shown in the man page and --help */
-	/* SB_FAMILY_IMPLIED: names of power families, NULL-terminated */
+	/* SB_FAMILY_IMPLIED: names of power families, or of single syscalls
+	 * in none, NULL-terminated */
 	const char *implied_by[3];
 };
 

@@ -195,10 +195,21 @@ static void test_implied(void **state)
 
 	p = sb_policy_new();
 	assert_non_null(p);
-	sb_policy_add(p, SB_PHASE_INIT, nr("write"), 1); /* write without open */
+	sb_policy_add(p, SB_PHASE_INIT, nr("write"), 1);   /* write without open */
+	sb_policy_add(p, SB_PHASE_SERVING, nr("read"), 1); /* serving: read, close */
+	sb_policy_add(p, SB_PHASE_SERVING, nr("close"), 1);
 	sb_policy_widen(p);
 	assert_int_equal(p->phase[SB_PHASE_INIT][nr("ftruncate")].act.kind, SB_ACT_NONE);
 	assert_int_equal(p->phase[SB_PHASE_INIT][nr("fsync")].act.kind, SB_ACT_ALLOW);
+	/* copy needs read and write; shutdown is implied by the syscall close */
+	assert_int_equal(p->phase[SB_PHASE_INIT][nr("sendfile")].act.kind, SB_ACT_NONE);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("sendfile")].act.kind, SB_ACT_NONE);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("shutdown")].act.kind, SB_ACT_ALLOW);
+	assert_int_equal(p->phase[SB_PHASE_INIT][nr("shutdown")].act.kind, SB_ACT_NONE);
+	sb_policy_add(p, SB_PHASE_SERVING, nr("writev"), 1);
+	sb_policy_widen(p);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("sendfile")].act.kind, SB_ACT_ALLOW);
+	assert_int_equal(p->phase[SB_PHASE_SERVING][nr("copy_file_range")].act.kind, SB_ACT_ALLOW);
 	free(p);
 }
 
