@@ -3,7 +3,8 @@
  * and per format what each call becomes and what is refused. Outputs are
  * checked line by line against what the filters of the union answer; the
  * argument rules of the OCI export are read back and evaluated against
- * the filter's own answer for sample values. */
+ * the filter's own answer for sample values; and the dangerous arguments
+ * the report (describe.h) counts as closed, which EVALUATION.md quotes. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "describe.h"
 #include "export.h"
 #include "filter.h"
 #include "union.h"
@@ -431,6 +433,44 @@ static void minijail_conditions(void **state)
 	free(out);
 }
 
+/* Closed is what the filters deny: F1 checks init ∪ serving, so a family
+ * serving admits stays open in init; a call serving does not list is
+ * denied whole, not counted; under `default = log` a denied value is
+ * killed, so closed, unless serving's default lets the whole call through
+ * (F1 must not overrule it). */
+static void describe_closed(void **state)
+{
+	struct sb_policy *p =
+	    read_ok(TWO "[init]\nsocket = allow\nsocket.domain = only AF_INET\n"
+	                "mprotect = allow\nmprotect.prot = not PROT_EXEC\n[serving]\nsocket = allow\n"
+	                "socket.domain = only AF_INET, AF_NETLINK\n");
+	struct sb_closed cl[SB_CLOSED_MAX];
+	char v[64];
+	int n;
+
+	n = sb_describe_closed(p, SB_PHASE_INIT, cl, SB_CLOSED_MAX);
+	assert_int_equal(n, 2); /* PROT_EXEC of mprotect, AF_PACKET; not AF_NETLINK */
+	assert_int_equal(cl[0].nr, nr("mprotect"));
+	assert_string_equal(sb_describe_value(&cl[0], v, sizeof(v)), "PROT_EXEC");
+	assert_string_equal(sb_describe_value(&cl[1], v, sizeof(v)), "AF_PACKET");
+	n = sb_describe_closed(p, SB_PHASE_SERVING, cl, SB_CLOSED_MAX);
+	assert_int_equal(n, 1); /* mprotect is not listed in serving: denied whole */
+	assert_string_equal(sb_describe_value(&cl[0], v, sizeof(v)), "AF_PACKET");
+	assert_int_equal(sb_describe_closed(p, SB_PHASE_SERVING, NULL, 0), 1);
+	free(p);
+	p = read_ok(HEAD "default = log\n[init]\nmprotect = allow\nmprotect.prot = not PROT_EXEC\n");
+	assert_int_equal(sb_describe_closed(p, SB_PHASE_INIT, cl, SB_CLOSED_MAX), 1);
+	free(p);
+	p = read_ok(TWO
+	            "default = log\n[init]\nmprotect = allow\nmprotect.prot = not PROT_EXEC\n[serving]\n");
+	assert_int_equal(sb_describe_closed(p, SB_PHASE_INIT, cl, SB_CLOSED_MAX), 0);
+	free(p);
+	p = read_ok(HEAD "[init]\nsocket = allow\nmprotect = allow\n");
+	assert_int_equal(sb_describe_closed(p, SB_PHASE_INIT, cl, SB_CLOSED_MAX), 0);
+	assert_int_equal(sb_describe_closed(p, SB_PHASE_SERVING, cl, SB_CLOSED_MAX), 0);
+	free(p);
+}
+
 static void format_names(void **state)
 {
 	enum sb_export_format f;
@@ -459,6 +499,7 @@ int main(void)
 	    cmocka_unit_test(runc_calls_unchecked),
 	    cmocka_unit_test(systemd_conditions),
 	    cmocka_unit_test(minijail_conditions),
+	    cmocka_unit_test(describe_closed),
 	    cmocka_unit_test(format_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
