@@ -7,12 +7,19 @@
  * filter of that union takes (sb_filter_action, F1): lines, families,
  * baseline, base set and the calls execve needs, decided by lib/ alone.
  * The output says so in a comment (OCI JSON: a "comment" member, which
- * runtimes ignore). What a format cannot express is refused (-ENOTSUP,
- * message in err), never silently widened.
+ * runtimes ignore). Argument conditions of the union (its [init], args.h)
+ * are exported as the masked compares the filter makes (OCI: one rule per
+ * compare; minijail: an expression per call), with clone3 answering ENOSYS
+ * where clone's flags are checked, as F1 does. What a format cannot
+ * express is refused (-ENOTSUP, message in err), never silently widened:
+ * systemd has no argument conditions, so a union with one is refused
+ * unless drop_conditions asks for it without them (and the output lists
+ * what was dropped).
  */
 #ifndef SB_EXPORT_H
 #define SB_EXPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "danger.h"
@@ -31,6 +38,9 @@ struct sb_export_opts {
 	 * of the one-filter SystemCallFilter= lines. */
 	const char *exec_start;
 	const char *run; /* the sandbox-run to name there */
+	/* systemd's SystemCallFilter= only: write the union without its
+	 * argument conditions (wider), and comment each one dropped. */
+	bool drop_conditions;
 };
 
 /* "oci", "systemd", "minijail": 0, or -EINVAL. */

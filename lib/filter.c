@@ -516,50 +516,69 @@ static int add_flags(const struct builder *b, uint64_t deny, uint64_t mech)
 	return rc;
 }
 
-/* The values of width w (low bits) outside the sorted set v[0..n) that
- * share the top `depth` bits of `prefix`, as aligned blocks, one masked
- * compare each: where the set holds none of them, the block; else its two
- * halves. At most (bits of w) blocks per value, none overlapping a value. */
-static int add_blocks(const struct builder *b, uint32_t act, uint64_t w, int bits, uint64_t prefix, int depth,
-                      const uint64_t *v, int n)
+/* Collects the blocks of sb_filter_complement; n counts past max. */
+struct blocks {
+	struct sb_masked *out;
+	int max, n;
+};
+
+/* The values of width w (`bits` low bits) outside the sorted set v[0..n)
+ * that share the top `depth` bits of `prefix`, as aligned blocks: where the
+ * set holds none of them, the block; else its two halves. */
+static void blocks(struct blocks *b, uint64_t w, int bits, uint64_t prefix, int depth, const uint64_t *v,
+                   int n)
 {
 	uint64_t low = depth >= bits ? 0 : (1ull << (bits - depth)) - 1;
-	uint64_t mask = w & ~low;
-	int rc, k = 0;
+	int k = 0;
 
-	if (n == 0)
-		return rule_masked(b, act, mask, prefix);
+	if (n == 0) {
+		if (b->n < b->max)
+			b->out[b->n] = (struct sb_masked){.mask = w & ~low, .value = prefix};
+		b->n++;
+		return;
+	}
 	if (depth == bits)
-		return 0; /* a listed value */
+		return; /* a listed value */
 	uint64_t bit = 1ull << (bits - depth - 1);
 	while (k < n && !(v[k] & bit))
 		k++; /* v is sorted: v[0..k) have the bit clear */
-	rc = add_blocks(b, act, w, bits, prefix, depth + 1, v, k);
-	if (rc == 0)
-		rc = add_blocks(b, act, w, bits, prefix | bit, depth + 1, v + k, n - k);
-	return rc;
+	blocks(b, w, bits, prefix, depth + 1, v, k);
+	blocks(b, w, bits, prefix | bit, depth + 1, v + k, n - k);
 }
 
-/* Values: one masked compare per listed value, and every other value in
- * the blocks between them (add_blocks). No two rules match one value, so
- * what libseccomp does with overlapping rules never matters, and a rule
- * whose answer is the default (which libseccomp refuses) is left out. */
-static int add_values(const struct builder *b, const struct arg_rule *r)
+int sb_filter_complement(uint64_t w, const uint64_t *v, int n, struct sb_masked *out, int max)
 {
-	uint64_t w = sb_arg_def(r->id)->width;
-	uint64_t other = 0;
-	int bits = 0, rc = 0;
+	struct blocks b = {out, max, 0};
+	int bits = 0;
 
 	while (bits < 64 && (w >> bits))
 		bits++;
+	blocks(&b, w, bits, 0, 0, v, n);
+	return b.n;
+}
+
+/* Values: one masked compare per listed value, and every other value in
+ * the blocks between them (sb_filter_complement). No two rules match one
+ * value, so what libseccomp does with overlapping rules never matters, and
+ * a rule whose answer is the default (which libseccomp refuses) is left
+ * out. */
+static int add_values(const struct builder *b, const struct arg_rule *r)
+{
+	struct sb_masked blk[SB_COMPLEMENT_MAX];
+	uint64_t w = sb_arg_def(r->id)->width;
+	uint64_t other = 0;
+	int rc = 0, nb = sb_filter_complement(w, r->cond.v, r->cond.n, blk, SB_COMPLEMENT_MAX);
+
+	if (nb > SB_COMPLEMENT_MAX)
+		return -E2BIG; /* cannot happen for a normalized condition */
 	while ((r->cond.kind == SB_COND_ONLY) == sb_cond_pass(r->id, &r->cond, other))
 		other++; /* a value the list does not hold: at most SB_COND_MAX steps */
 	for (int i = 0; i < r->cond.n && rc == 0; i++)
 		rc = rule_masked(b, eval(b->p, b->kind, b->mode, b->nr, b->index, r->cond.v[i]), w,
 		                 r->cond.v[i]);
-	if (rc == 0)
-		rc = add_blocks(b, eval(b->p, b->kind, b->mode, b->nr, b->index, other), w, bits, 0, 0,
-		                r->cond.v, r->cond.n);
+	uint32_t act = eval(b->p, b->kind, b->mode, b->nr, b->index, other);
+	for (int i = 0; i < nb && rc == 0; i++)
+		rc = rule_masked(b, act, blk[i].mask, blk[i].value);
 	return rc;
 }
 

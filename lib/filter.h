@@ -119,4 +119,22 @@ uint32_t sb_filter_scmp_action_args(const struct sb_policy *p, enum sb_filter_ki
 uint32_t sb_filter_scmp_action(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                                int nr);
 
+/* One masked compare: an argument x matches when (x & mask) == value. */
+struct sb_masked {
+	uint64_t mask, value;
+};
+
+/* At most this many blocks for a normalized condition (args.h): a block
+ * per bit of a 64-bit argument and listed value, and one. */
+#define SB_COMPLEMENT_MAX (64 * SB_COND_MAX + 1)
+
+/* The aligned blocks covering every value of width w (its low bits set:
+ * an int argument's 0xffffffff) but the sorted values v[0..n) within it,
+ * the ones the filters compare with for a value set (filter.c,
+ * add_values): each value outside the set matches exactly one block, no
+ * value of the set matches any, and bits above w never matter (the kernel
+ * does not read them). Stores up to max in out; returns how many there are
+ * (more than max: the rest were not stored). */
+int sb_filter_complement(uint64_t w, const uint64_t *v, int n, struct sb_masked *out, int max);
+
 #endif

@@ -32,7 +32,9 @@ static const char *sibling_run(char *buf, size_t len)
 int cmd_export(int argc, char **argv)
 {
 	const char *format = NULL, *exec_start = NULL, *run = NULL;
+	bool drop = false;
 	const struct tool_flag flags[] = {{"format", 0, NULL, &format},
+	                                  {"drop-conditions", 0, &drop, NULL},
 	                                  {"exec-start", 0, NULL, &exec_start},
 	                                  {"sandbox-run", 0, NULL, &run},
 	                                  {NULL, 0, NULL, NULL}};
@@ -44,6 +46,8 @@ int cmd_export(int argc, char **argv)
 		tool_usage("--format=oci, --format=systemd or --format=minijail is required");
 	if (exec_start && fmt != SB_EXPORT_SYSTEMD)
 		tool_usage("--exec-start is for --format=systemd");
+	if (drop && (fmt != SB_EXPORT_SYSTEMD || exec_start))
+		tool_usage("--drop-conditions is for --format=systemd without --exec-start");
 	if (argc - i != 1)
 		tool_usage("expected one policy FILE");
 	struct sb_policy *p = tool_read(argv[i]);
@@ -51,7 +55,8 @@ int cmd_export(int argc, char **argv)
 	/* The drop-in names the policy by its absolute path: units run in /. */
 	struct sb_export_opts o = {.source = exec_start && realpath(argv[i], abs) ? abs : argv[i],
 	                           .exec_start = exec_start,
-	                           .run = run ? run : sibling_run(exe, sizeof(exe))};
+	                           .run = run ? run : sibling_run(exe, sizeof(exe)),
+	                           .drop_conditions = drop};
 	if ((r = sb_policy_export(stdout, p, fmt, &o, &err)) < 0)
 		tool_fail(&err, argv[i], r);
 	free(p);

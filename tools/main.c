@@ -35,7 +35,7 @@ static const char usage[] =
     "  union [-o OUT] [--comment=TEXT] FILE   single phase: init = init + serving\n"
     "  missing LEARNED POLICY          PHASE NAME lines LEARNED lists, POLICY not (1: some)\n"
     "  names                           the x86_64 syscall names libseccomp knows\n"
-    "  export --format=oci|systemd|minijail [--exec-start=CMD] FILE\n"
+    "  export --format=oci|systemd|minijail [--exec-start=CMD] [--drop-conditions] FILE\n"
     "  set-header [-o OUT] FILE HEADER the comments of FILE become HEADER's lines\n"
     "  roundtrip FILE                  0 if writing what was read gives FILE back\n"
     "Exit status: 0 yes/done, 1 differ, 2 usage, 125 bad policy or I/O error.\n";

@@ -2,7 +2,8 @@
  * people (show) and for scripts (show --json, calls, get).
  *
  * Invariant: the figures are lib/'s answers (describe.h, danger.h,
- * baseline.h, sb_policy_widened_by) and the values are spelled by lib/'s
+ * baseline.h, sb_policy_widened_by, sb_policy_cond) and the values are
+ * spelled by lib/'s
  * formatters, as the writer spells them: a script reading this reads the
  * policy as sandbox-run does.
  */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "baseline.h"
 #include "caps.h"
 #include "danger.h"
@@ -137,6 +139,7 @@ int cmd_calls(int argc, char **argv)
  * and what the filters let through in the end. */
 struct tiers {
 	int listed, seen, family, dangerous, baseline, effective;
+	int conditions, closed; /* argument conditions, dangerous arguments closed */
 };
 
 static struct tiers count_tiers(const struct sb_policy *p, enum sb_phase ph)
@@ -145,6 +148,7 @@ static struct tiers count_tiers(const struct sb_policy *p, enum sb_phase ph)
 
 	t.dangerous = sb_danger_allowed(p, ph, NULL, 0);
 	t.baseline = sb_baseline_allowed(p, ph);
+	t.closed = sb_describe_closed(p, ph, NULL, 0);
 	for (int nr = 0; nr < SB_NR_MAX; nr++) {
 		const struct sb_entry *e = &p->phase[ph][nr];
 		t.effective += sb_describe_effective(p, ph, nr);
@@ -153,6 +157,7 @@ static struct tiers count_tiers(const struct sb_policy *p, enum sb_phase ph)
 		t.listed++;
 		t.seen += e->count > 0;
 		t.family += sb_policy_widened_by(p, ph, nr) != NULL;
+		t.conditions += sb_policy_cond(p, ph, nr) != NULL;
 	}
 	return t;
 }
@@ -167,12 +172,13 @@ static void show_text(const struct sb_policy *p, const char *path)
 	if (p->has_transition)
 		printf("transition: %s\n",
 		       sb_transition_format(p->tr.markers, p->tr.nmarkers, buf, sizeof(buf)));
-	printf("%-8s %7s %5s %7s %10s %9s %10s\n", "phase", "listed", "seen", "family", "dangerous",
-	       "baseline", "effective");
+	printf("%-8s %7s %5s %7s %10s %9s %10s %11s %7s\n", "phase", "listed", "seen", "family", "dangerous",
+	       "baseline", "effective", "conditions", "closed");
 	for (int ph = 0; ph < (p->has_transition ? SB_NPHASES : 1); ph++) {
 		struct tiers t = count_tiers(p, (enum sb_phase)ph);
-		printf("%-8s %7d %5d %7d %10d %9d %10d\n", sb_phase_name((enum sb_phase)ph), t.listed, t.seen,
-		       t.family, t.dangerous, t.baseline, t.effective);
+		printf("%-8s %7d %5d %7d %10d %9d %10d %11d %7d\n", sb_phase_name((enum sb_phase)ph),
+		       t.listed, t.seen, t.family, t.dangerous, t.baseline, t.effective, t.conditions,
+		       t.closed);
 	}
 }
 
@@ -210,14 +216,55 @@ static void json_calls(const struct sb_policy *p, enum sb_phase ph)
 	printf("%s}", n ? "\n    " : "");
 }
 
+/* "conditions": {"mprotect.prot": "not PROT_EXEC", ...}, as written. */
+static void json_conditions(const struct sb_policy *p, enum sb_phase ph)
+{
+	char words[512];
+	int n = 0;
+
+	printf("{");
+	for (int id = 0; id < SB_ARG_N; id++) {
+		int nr = sb_arg_nr((enum sb_arg_id)id);
+		const struct sb_cond *c = nr >= 0 ? sb_policy_cond(p, ph, nr) : NULL;
+		const char *w = c ? sb_cond_format((enum sb_arg_id)id, c, words, sizeof(words)) : NULL;
+		if (c == NULL)
+			continue;
+		printf("%s\"%s\": ", n++ ? ", " : "", sb_arg_def((enum sb_arg_id)id)->arg);
+		tool_json_string(w ? w : "?");
+	}
+	printf("}");
+}
+
+/* "args_closed": [{"call": "mprotect", "arg": "mprotect.prot", "value":
+ * "PROT_EXEC"}, ...]: describe.h's sb_describe_closed. */
+static void json_closed(const struct sb_policy *p, enum sb_phase ph)
+{
+	static struct sb_closed cl[SB_CLOSED_MAX];
+	char name[SB_NAME_LEN], value[64];
+	int n = sb_describe_closed(p, ph, cl, SB_CLOSED_MAX);
+
+	printf("[");
+	for (int i = 0; i < n && i < SB_CLOSED_MAX; i++) {
+		printf("%s{\"call\": \"%s\", \"arg\": \"%s\", \"value\": ", i ? ", " : "",
+		       sb_syscall_name(cl[i].nr, name, sizeof(name)), sb_arg_def(cl[i].id)->arg);
+		tool_json_string(sb_describe_value(&cl[i], value, sizeof(value)));
+		putchar('}');
+	}
+	printf("]");
+}
+
 static void json_phase(const struct sb_policy *p, enum sb_phase ph)
 {
 	struct tiers t = count_tiers(p, ph);
 
 	printf(
 	    "    \"%s\": {\"listed\": %d, \"seen\": %d, \"family\": %d, \"dangerous\": %d, \"baseline\": %d, "
-	    "\"effective\": %d,\n     \"calls\": ",
+	    "\"effective\": %d,\n     \"conditions\": ",
 	    sb_phase_name(ph), t.listed, t.seen, t.family, t.dangerous, t.baseline, t.effective);
+	json_conditions(p, ph);
+	printf(",\n     \"args_closed\": ");
+	json_closed(p, ph);
+	printf(",\n     \"calls\": ");
 	json_calls(p, ph);
 	putchar('}');
 }

@@ -6,8 +6,9 @@
 # the systemd lines without a complaint. minijail is not packaged by
 # Debian: its format is tested in policytool.bats only.
 #
-# The container: a rootfs holding the rare fixture built statically (the
-# policy is learned on that same binary, natively), the config of
+# The container: a rootfs holding the rare and argescape fixtures built
+# statically (each policy is learned on that same binary, natively), the
+# config of
 # `runc spec` without a network namespace (rare listens on 127.0.0.1 and
 # lo is down in a new one). Every run is bounded; each container is
 # deleted by its own name.
@@ -21,7 +22,14 @@ setup_file() {
 	local D=$BATS_FILE_TMPDIR/bundle
 	mkdir -p "$D/rootfs/bin"
 	gcc -static -O1 -o "$D/rootfs/bin/rare" "$BATS_TEST_DIRNAME/../fixtures/rare.c"
+	gcc -static -O1 -o "$D/rootfs/bin/argescape" "$BATS_TEST_DIRNAME/../fixtures/argescape.c"
 	"$PROFILE" -q -o "$BATS_FILE_TMPDIR/rare.ini" -- "$D/rootfs/bin/rare" common >/dev/null
+	# as args.bats learns it: conditions by default, and none (the control)
+	local a
+	for a in danger off; do
+		timeout -k 5 60 "$PROFILE" -q --phase-marker=accept --args=$a -o "$BATS_FILE_TMPDIR/ae-$a.ini" -- \
+			"$D/rootfs/bin/argescape" plain >/dev/null </dev/null
+	done
 }
 
 setup() {
@@ -29,6 +37,7 @@ setup() {
 	TOOL=$SB_BUILD/sandbox-policy
 	B=$BATS_FILE_TMPDIR/bundle
 	RARE=$BATS_FILE_TMPDIR/rare.ini
+	AE=$BATS_FILE_TMPDIR/ae-danger.ini
 	CTRS=()
 }
 
@@ -80,11 +89,46 @@ run_container() {
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "serving call=read ret=8"
 	assert_contains "$output" "done"
-	# getcwd: an ordinary call the training never made
+	# getcwd: an ordinary call outside the baseline the training never made
 	make_config "$B/config.json" "$(cat "$BATS_TEST_TMPDIR/rare.json")" rare getcwd
 	run_container
 	[ "$status" -eq 159 ]
 	refute_contains "$output" "serving call=getcwd"
+}
+
+# Issue 8's conditions in a container: the export of a policy learned from
+# argescape holds them as masked compares (and clone3 -> ENOSYS), the
+# normal work passes (threads and fork through clone), and the escapes are
+# killed by the compares: the same modes under the export of a policy
+# learned without conditions go through.
+@test "OCI: argument conditions hold in runc; the learned work passes, PROT_EXEC and AF_NETLINK are killed" {
+	runc_ready
+	local j=$BATS_TEST_TMPDIR/ae.json mode
+	"$TOOL" export --format=oci "$AE" >"$j"
+	jq -e '[.syscalls[] | select(.names == ["mprotect"])] | length == 1 and .[0].args ==
+		[{"index": 2, "value": 4, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]' "$j"
+	jq -e '[.syscalls[] | select(.names == ["socket"])] | .[0].args[0] | .value == 4294967295 and .valueTwo == 2' "$j"
+	jq -e '.syscalls[] | select(.names == ["clone3"]) | .action == "SCMP_ACT_ERRNO" and .errnoRet == 38' "$j"
+	# no rule on the number alone beside the argument rules of a call
+	jq -e '[.syscalls[] | select(.args != null) | .names[]] as $c |
+		[.syscalls[] | select(.args == null) | .names[] | select(. as $n | $c | index($n))] == []' "$j"
+	make_config "$B/config.json" "$(cat "$j")" argescape plain
+	run_container
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "clone3 ENOSYS"
+	assert_contains "$output" "done"
+	for mode in mprotect-exec netlink; do
+		make_config "$B/config.json" "$(cat "$j")" argescape "$mode"
+		run_container
+		[ "$status" -eq 159 ]
+		refute_contains "$output" "ESCAPE"
+	done
+	# the control: without conditions the same calls go through
+	"$TOOL" export --format=oci "$BATS_FILE_TMPDIR/ae-off.ini" >"$j"
+	make_config "$B/config.json" "$(cat "$j")" argescape mprotect-exec
+	run_container
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "ESCAPE mprotect-exec returned 0"
 }
 
 # The table of runc's init calls holds nothing more than runc needs: each
@@ -115,12 +159,14 @@ run_container() {
 	[ "$n" -gt 0 ]
 }
 
+# The learned policy has argument conditions, which SystemCallFilter=
+# cannot hold: the lines are the union without them (--drop-conditions).
 @test "systemd: systemd-analyze verify takes the SystemCallFilter= lines and the sandbox-run drop-in" {
 	require_programs systemd-analyze
 	local u=$BATS_TEST_TMPDIR/sbtest.service
 	{
 		printf '[Unit]\nDescription=export test\n[Service]\nExecStart=%s common\n' "$FIX/rare"
-		"$TOOL" export --format=systemd "$RARE"
+		"$TOOL" export --format=systemd --drop-conditions "$RARE"
 	} >"$u"
 	grep -qx 'SystemCallArchitectures=native' "$u"
 	run --separate-stderr timeout -k 5 60 systemd-analyze verify "$u"

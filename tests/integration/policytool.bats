@@ -251,3 +251,157 @@ for n in range(1024):
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 }
+
+# c.ini: conditions in both phases. serving admits AF_NETLINK, so F1 (init
+# ∪ serving) does too: init's "only AF_INET" does not close it in init.
+write_conds() {
+	cat >"$T/c.ini" <<-'INI'
+		[sandbox]
+		version = 1
+		program = /bin/demo
+		arch = x86_64
+		default = kill
+		transition = accept
+		[init]
+		mprotect = allow
+		mprotect.prot = not PROT_EXEC
+		read = allow
+		socket = allow
+		socket.domain = only AF_INET
+		[serving]
+		ioctl = allow
+		ioctl.request = not TIOCSTI
+		mprotect = allow
+		mprotect.prot = not PROT_EXEC
+		read = allow
+		socket = allow
+		socket.domain = only AF_INET, AF_NETLINK
+	INI
+}
+
+@test "conditions: check lists them per phase and the dangerous arguments the filters close" {
+	write_conds
+	run_tool check "$T/c.ini"
+	[ "$status" -eq 0 ]
+	grep -qx 'init: mprotect.prot = not PROT_EXEC' <<<"$output"
+	grep -qx 'init: socket.domain = only AF_INET' <<<"$output"
+	grep -qx 'serving: socket.domain = only AF_INET, AF_NETLINK' <<<"$output"
+	grep -qx 'serving: ioctl.request = not TIOCSTI' <<<"$output"
+	grep -qx 'init: 2 dangerous arguments closed: PROT_EXEC (mprotect), AF_PACKET (socket)' <<<"$output"
+	grep -qx 'serving: 3 dangerous arguments closed: PROT_EXEC (mprotect), AF_PACKET (socket), TIOCSTI (ioctl)' <<<"$output"
+	"$RUN" --check -v --policy "$T/c.ini" >"$T/want"
+	assert_same "$output" "$(cat "$T/want")"
+	# a policy without conditions closes none
+	run_tool check "$T/a.ini"
+	grep -qx 'serving: 0 dangerous arguments closed' <<<"$output"
+	run grep -E '^(init|serving): [a-z_0-9]+\.[a-z]+ = ' <<<"$output"
+	[ "$status" -eq 1 ]
+}
+
+@test "conditions: show counts them; --json has each phase's conditions and the arguments closed" {
+	require_programs jq
+	write_conds
+	run_tool show "$T/c.ini"
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "conditions  closed"
+	[[ $output =~ init(\ +[0-9]+){6}\ +2\ +2 ]]
+	[[ $output =~ serving(\ +[0-9]+){6}\ +3\ +3 ]]
+	run_tool show --json "$T/c.ini"
+	[ "$status" -eq 0 ]
+	json=$output
+	[ "$(jq -r '.phases.serving.conditions["socket.domain"]' <<<"$json")" = "only AF_INET, AF_NETLINK" ]
+	[ "$(jq -r '.phases.init.conditions | keys | join(",")' <<<"$json")" = "mprotect.prot,socket.domain" ]
+	[ "$(jq -r '[.phases.init.args_closed[].value] | join(",")' <<<"$json")" = "PROT_EXEC,AF_PACKET" ]
+	[ "$(jq -r '[.phases.serving.args_closed[] | .call + ":" + .value] | join(",")' <<<"$json")" = \
+		"mprotect:PROT_EXEC,socket:AF_PACKET,ioctl:TIOCSTI" ]
+	[ "$(jq -r '.phases.serving.args_closed[0].arg' <<<"$json")" = "mprotect.prot" ]
+}
+
+@test "conditions: diff sees a changed one (1), not a reordered one (0)" {
+	write_conds
+	sed 's/^socket.domain = only AF_INET, AF_NETLINK$/socket.domain = only AF_NETLINK, AF_INET/' "$T/c.ini" >"$T/same.ini"
+	run_tool diff "$T/c.ini" "$T/same.ini"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# serving: another ioctl condition, and mprotect's dropped (any protection)
+	sed 's/^ioctl.request = not TIOCSTI$/ioctl.request = not TIOCSTI, TIOCLINUX/' "$T/c.ini" |
+		awk '/^\[serving\]/ { s = 1 } !(s && /^mprotect.prot/)' >"$T/d.ini"
+	run_tool diff "$T/c.ini" "$T/d.ini"
+	[ "$status" -eq 1 ]
+	assert_same "$output" "$(printf '%s\n' '~ serving ioctl.request: not TIOCSTI -> not TIOCSTI, TIOCLINUX' \
+		'~ serving mprotect.prot: not PROT_EXEC -> any')"
+}
+
+@test "conditions: missing names a learned condition wider than the policy's, with what it would need" {
+	write_conds
+	# learned in complain mode: serving saw AF_PACKET and an executable mprotect
+	sed 's/^socket.domain = only AF_INET, AF_NETLINK$/socket.domain = only AF_INET, AF_PACKET/' "$T/c.ini" |
+		awk '/^\[serving\]/ { s = 1 } !(s && /^mprotect.prot/)' >"$T/learned.ini"
+	run_tool missing "$T/learned.ini" "$T/c.ini"
+	[ "$status" -eq 1 ]
+	assert_same "$output" "$(printf '%s\n' 'serving mprotect mprotect.prot: not PROT_EXEC -> any' \
+		'serving socket socket.domain: only AF_INET, AF_NETLINK -> only AF_INET, AF_NETLINK, AF_PACKET')"
+	# the policy covers a narrower learned file
+	run_tool missing "$T/c.ini" "$T/learned.ini"
+	[ "$status" -eq 1 ]
+	assert_same "$output" "serving socket socket.domain: only AF_INET, AF_PACKET -> only AF_INET, AF_NETLINK, AF_PACKET"
+	sed 's/^socket.domain = only AF_INET, AF_NETLINK$/socket.domain = only AF_INET/' "$T/c.ini" >"$T/narrow.ini"
+	run_tool missing "$T/narrow.ini" "$T/c.ini"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "conditions: merge unites them per phase, union moves serving's into [init]" {
+	write_conds
+	cat >"$T/run.ini" <<-'INI'
+		[sandbox]
+		version = 1
+		program = /bin/demo
+		arch = x86_64
+		default = kill
+		[init]
+		socket = allow ; 1 call
+		socket.domain = only AF_UNIX
+		mprotect = allow ; 1 call
+	INI
+	run_tool merge -o "$T/m.ini" "$T/c.ini" "$T/run.ini"
+	[ "$status" -eq 0 ]
+	sed -n '/^\[init\]/,/^\[serving\]/p' "$T/m.ini" | grep -qx 'socket.domain = only AF_UNIX, AF_INET'
+	# the run's mprotect had no condition: the merge has none in [init]
+	run grep -c '^mprotect.prot = not PROT_EXEC$' "$T/m.ini"
+	[ "$output" = 1 ]
+	run_tool union -o "$T/u.ini" "$T/c.ini"
+	[ "$status" -eq 0 ]
+	grep -qx 'socket.domain = only AF_INET, AF_NETLINK' "$T/u.ini"
+	grep -qx 'ioctl.request = not TIOCSTI' "$T/u.ini"
+	grep -qx 'mprotect.prot = not PROT_EXEC' "$T/u.ini"
+	run_tool check "$T/u.ini"
+	grep -qx 'init: 3 dangerous arguments closed: PROT_EXEC (mprotect), AF_PACKET (socket), TIOCSTI (ioctl)' <<<"$output"
+}
+
+@test "conditions in exports: minijail expressions, systemd refuses them unless --drop-conditions" {
+	require_programs jq
+	write_conds
+	run_tool export --format=minijail "$T/c.ini"
+	[ "$status" -eq 0 ]
+	grep -qx 'mprotect: arg2 in ~0x4' <<<"$output"
+	grep -qx 'socket: arg0 == 0x2 || arg0 == 0x10' <<<"$output"
+	grep -qx 'ioctl: arg1 <= 0x5411 || arg1 >= 0x5413 && arg1 <= 0xffffffff' <<<"$output"
+	run grep -E '^(mprotect|socket|ioctl): 1$' <<<"$output"
+	[ "$status" -eq 1 ]
+	run_tool export --format=systemd "$T/c.ini"
+	[ "$status" -eq 125 ]
+	assert_contains "$stderr" "cannot express 'mprotect.prot = not PROT_EXEC'"
+	assert_contains "$stderr" "--drop-conditions"
+	[ -z "$output" ]
+	run_tool export --format=systemd --drop-conditions "$T/c.ini"
+	[ "$status" -eq 0 ]
+	grep -qx '#   ioctl.request = not TIOCSTI' <<<"$output"
+	assert_contains "$output" "NOT enforced here"
+	grep -E '^SystemCallFilter=' <<<"$output" | tr ' =' '\n\n' | grep -qx mprotect
+	run_tool export --format=oci --drop-conditions "$T/c.ini"
+	[ "$status" -eq 2 ]
+	run_tool export --format=oci "$T/c.ini"
+	[ "$status" -eq 0 ]
+	[ "$(jq '[.syscalls[] | select(.names == ["socket"])] | length' <<<"$output")" -eq 2 ]
+}
