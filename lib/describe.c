@@ -154,7 +154,7 @@ int sb_describe_closed(const struct sb_policy *p, enum sb_phase ph, struct sb_cl
 		return 0;
 	for (int id = 0; id < SB_ARG_N; id++) {
 		int nr = sb_arg_nr((enum sb_arg_id)id);
-		if (nr < 0 || sb_policy_cond(p, ph, nr) == NULL)
+		if (nr < 0 || sb_filter_phase_cond(p, ph, nr) == NULL)
 			continue;
 		unsigned index = sb_arg_def((enum sb_arg_id)id)->index;
 		int nv = dangerous_values((enum sb_arg_id)id, v, 64);
@@ -181,18 +181,19 @@ const char *sb_describe_value(const struct sb_closed *c, char *buf, size_t len)
 	return buf;
 }
 
-/* "PHASE: ARG = CONDITION", one line per condition of the phase. */
+/* "PHASE: ARG = CONDITION", one line per condition the phase applies: its
+ * lines', and the baseline's for a member it does not list. */
 static void print_conditions(FILE *f, const struct sb_policy *p, enum sb_phase ph)
 {
 	char words[512];
 
 	for (int id = 0; id < SB_ARG_N; id++) {
 		int nr = sb_arg_nr((enum sb_arg_id)id);
-		const struct sb_cond *c = nr >= 0 ? sb_policy_cond(p, ph, nr) : NULL;
+		const struct sb_cond *c = nr >= 0 ? sb_filter_phase_cond(p, ph, nr) : NULL;
 		const char *w = c ? sb_cond_format((enum sb_arg_id)id, c, words, sizeof(words)) : NULL;
 		if (c != NULL)
-			fprintf(f, "%s: %s = %s\n", sb_phase_name(ph), sb_arg_def((enum sb_arg_id)id)->arg,
-			        w ? w : "?");
+			fprintf(f, "%s: %s = %s%s\n", sb_phase_name(ph), sb_arg_def((enum sb_arg_id)id)->arg,
+			        w ? w : "?", c == sb_policy_cond(p, ph, nr) ? "" : " (baseline)");
 	}
 }
 

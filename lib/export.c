@@ -175,7 +175,8 @@ static int fill_checks(struct exported *x, const struct sb_policy *u)
 		x->checked[nr] = -1;
 	for (int id = 0; id < SB_ARG_N && r == 0; id++) {
 		int nr = sb_arg_nr((enum sb_arg_id)id);
-		const struct sb_cond *c = nr >= 0 ? sb_policy_cond(u, SB_PHASE_INIT, nr) : NULL;
+		/* a line's condition, or the baseline's (mmap, mprotect) */
+		const struct sb_cond *c = nr >= 0 ? sb_filter_phase_cond(u, SB_PHASE_INIT, nr) : NULL;
 		if (c == NULL || x->act[nr].kind != SB_ACT_ALLOW)
 			continue;
 		r = make_check(&x->chk[x->nchk], u, &x->def, nr, c);

@@ -159,6 +159,25 @@ static void oci_actions(void **state)
 	free(out);
 }
 
+/* The baseline's own conditions are exported too: mmap and mprotect, not
+ * listed, are allowed only without PROT_EXEC, never by name alone. */
+static void oci_baseline_conditions(void **state)
+{
+	struct sb_error err = {0};
+	int r;
+	char *out = export(TWO "baseline = harmless\n[init]\nread = allow\n[serving]\nread = allow\n",
+	                   SB_EXPORT_OCI, &r, &err);
+
+	assert_int_equal(r, 0);
+	assert_non_null(
+	    strstr(out, "{\"names\": [\"mmap\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 2, "
+	                "\"value\": 4, \"valueTwo\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}"));
+	assert_null(strstr(out, ", \"mmap\""));  /* not in a group allowed by name */
+	assert_null(strstr(out, "[\"mmap\", ")); /* idem */
+	assert_non_null(strstr(out, "{\"names\": [\"mprotect\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\""));
+	free(out);
+}
+
 static void systemd_lines(void **state)
 {
 	struct sb_error err = {0};
@@ -490,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(union_refuses_two_actions),
 	    cmocka_unit_test(merge_run_into_init),
 	    cmocka_unit_test(oci_actions),
+	    cmocka_unit_test(oci_baseline_conditions),
 	    cmocka_unit_test(systemd_lines),
 	    cmocka_unit_test(minijail_lines),
 	    cmocka_unit_test(oci_conditions),
