@@ -582,6 +582,72 @@ static struct sb_cond deny_unseen(const struct sb_arg_def *d, const struct sb_ar
 	return c;
 }
 
+/* Values of equal power, for the allow-lists a run generates: a run that
+ * saw one member is allowed the group (as families of equal power are for
+ * syscalls, sandbox-policy(5) FAMILIES), so an unseen path does not die for
+ * a value that grants nothing more. Not under --args=exact. */
+static const struct {
+	enum sb_arg_id id;
+	uint64_t v[3]; /* 0-terminated; always[] entries have one value */
+	const char *why;
+} peers[] = {
+    {SB_ARG_SOCKET_DOMAIN,
+     {AF_INET, AF_INET6, 0},
+     "IPv4 and IPv6 reach the same network (a server binds ::1 beside 127.0.0.1)"},
+    {SB_ARG_SOCKETPAIR_DOMAIN, {AF_INET, AF_INET6, 0}, "as socket"},
+};
+
+/* Values every generated allow-list of the argument holds: what glibc
+ * itself asks for on rare paths. */
+static const struct {
+	enum sb_arg_id id;
+	uint64_t v;
+	const char *why;
+} always[] = {
+    {SB_ARG_SOCKET_DOMAIN, AF_UNIX, "glibc's syslog(3) and its NSS lookups (nscd) open one on their own"},
+};
+
+/* Dangerous values of value arguments whose rule is an allow-list (no
+ * danger list): named by the reports (describe.c), never a rule. */
+static const struct {
+	enum sb_arg_id id;
+	uint64_t v;
+} notable[] = {
+    {SB_ARG_SOCKET_DOMAIN, AF_NETLINK}, /* the network stack's configuration */
+    {SB_ARG_SOCKET_DOMAIN, AF_PACKET},  /* raw frames */
+};
+
+int sb_arg_notable(enum sb_arg_id id, uint64_t *out, int max)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(notable) / sizeof(notable[0]); i++)
+		if (notable[i].id == id && n < max)
+			out[n++] = notable[i].v;
+	return n;
+}
+
+/* Widen an allow-list by the peers of its values and the always values;
+ * a list that would overflow becomes no condition (any value), as merge
+ * does: wider, never narrower than what was seen. */
+static void add_peers(enum sb_arg_id id, struct sb_cond *c)
+{
+	struct sb_cond w = *c;
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		bool hit = false;
+		for (int k = 0; peers[i].id == id && peers[i].v[k]; k++)
+			hit |= sb_cond_pass(id, c, peers[i].v[k]);
+		for (int k = 0; hit && peers[i].v[k] && r == 0; k++)
+			r = sb_cond_allow(id, &w, peers[i].v[k]);
+	}
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]) && r == 0; i++)
+		if (always[i].id == id)
+			r = sb_cond_allow(id, &w, always[i].v);
+	*c = r < 0 ? (struct sb_cond){.kind = SB_COND_NONE} : w;
+}
+
 struct sb_cond sb_arg_generate(enum sb_arg_id id, const struct sb_arg_seen *s, enum sb_args_mode mode)
 {
 	const struct sb_arg_def *d = sb_arg_def(id);
@@ -600,6 +666,8 @@ struct sb_cond sb_arg_generate(enum sb_arg_id id, const struct sb_arg_seen *s, e
 	if ((mode == SB_ARGS_EXACT || d->danger == NULL) && !s->overflow) {
 		c = (struct sb_cond){.kind = SB_COND_ONLY, .n = s->n};
 		memcpy(c.v, s->v, sizeof(s->v));
+		if (mode != SB_ARGS_EXACT)
+			add_peers(id, &c);
 		return c;
 	}
 	return d->danger ? deny_unseen(d, s) : c;

@@ -130,7 +130,15 @@ enum sb_args_mode {
 	SB_ARGS_OFF,    /* no conditions */
 };
 
-/* The condition a run that saw s writes (sandbox-policy(5), ARGUMENTS). */
+/* The dangerous values of an argument whose generated rule is an
+ * allow-list (socket's AF_NETLINK, AF_PACKET), for reports: up to max in
+ * out; how many. */
+int sb_arg_notable(enum sb_arg_id id, uint64_t *out, int max);
+
+/* The condition a run that saw s writes (sandbox-policy(5), ARGUMENTS).
+ * An allow-list also holds the peers of its values (AF_INET6 beside
+ * AF_INET) and the values glibc asks for itself (AF_UNIX), except under
+ * SB_ARGS_EXACT. */
 struct sb_cond sb_arg_generate(enum sb_arg_id id, const struct sb_arg_seen *s, enum sb_args_mode mode);
 
 #endif

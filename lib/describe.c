@@ -105,17 +105,6 @@ static void print_rules(FILE *f, const struct sb_policy *p, const char *name, en
 		        "traced run: F1 denies clone with CLONE_UNTRACED and answers clone3 with ENOSYS\n");
 }
 
-/* The dangerous values of a value argument args.c keeps no list of (it
- * generates an allow-list there): the families its reason names. For the
- * report only; what is denied is the condition's. */
-static const struct {
-	enum sb_arg_id id;
-	uint64_t v;
-} report_values[] = {
-    {SB_ARG_SOCKET_DOMAIN, AF_NETLINK}, /* the network stack's configuration */
-    {SB_ARG_SOCKET_DOMAIN, AF_PACKET},  /* raw frames */
-};
-
 /* The dangerous values of argument id, in order; how many. */
 static int dangerous_values(enum sb_arg_id id, uint64_t *out, int max)
 {
@@ -127,9 +116,8 @@ static int dangerous_values(enum sb_arg_id id, uint64_t *out, int max)
 			out[n++] = 1ull << i;
 	for (int i = 0; d->kind == SB_ARG_VALUES && d->danger && d->danger[i] && n < max; i++)
 		out[n++] = d->danger[i] & d->width;
-	for (size_t i = 0; d->kind == SB_ARG_VALUES && !d->danger && i < SB_ARRAY_SIZE(report_values); i++)
-		if (report_values[i].id == id && n < max)
-			out[n++] = report_values[i].v;
+	if (d->kind == SB_ARG_VALUES && !d->danger)
+		n += sb_arg_notable(id, out + n, max - n);
 	return n;
 }
 

@@ -185,7 +185,9 @@ static int fill_checks(struct exported *x, const struct sb_policy *u)
 	return r;
 }
 
-static int fill(struct exported *x, const struct sb_policy *u, bool runc)
+/* checks false: no argument checks at all (--drop-conditions), neither
+ * the lines' nor the baseline's. */
+static int fill(struct exported *x, const struct sb_policy *u, bool runc, bool checks)
 {
 	x->def = u->def;
 	x->unnamed = 0;
@@ -202,6 +204,12 @@ static int fill(struct exported *x, const struct sb_policy *u, bool runc)
 		int nr = sb_syscall_nr(sb_runc_init_calls[i].name);
 		if (nr >= 0 && sb_arg_for_syscall(nr) < 0)
 			x->act[nr] = (struct sb_action){.kind = SB_ACT_ALLOW};
+	}
+	if (!checks) {
+		x->nchk = 0;
+		for (int nr = 0; nr < SB_NR_MAX; nr++)
+			x->checked[nr] = -1;
+		return 0;
 	}
 	return fill_checks(x, u);
 }
@@ -528,10 +536,10 @@ static int export_union(FILE *f, struct sb_policy *u, enum sb_export_format fmt,
 	struct exported *x = malloc(sizeof(*x)), *dropped = drop ? malloc(sizeof(*x)) : NULL;
 	int r = x != NULL && (!drop || dropped != NULL) ? 0 : -ENOMEM;
 
-	if (r == 0 && drop && (r = fill(dropped, u, false)) == 0)
-		memset(u->cond, 0, sizeof(u->cond));
+	if (r == 0 && drop && (r = fill(dropped, u, false, true)) == 0)
+		memset(u->cond, 0, sizeof(u->cond)); /* clone3 is then itself again */
 	if (r == 0)
-		r = fill(x, u, fmt == SB_EXPORT_OCI);
+		r = fill(x, u, fmt == SB_EXPORT_OCI, !drop);
 	if (r == 0)
 		r = write_format(f, x, dropped, fmt, o, err);
 	free(dropped);

@@ -81,7 +81,7 @@ serving_line() {
 	need plain
 	serving_line plain "mprotect.prot = not PROT_EXEC"
 	serving_line plain "mmap.prot = not PROT_EXEC"
-	serving_line plain "socket.domain = only AF_INET"
+	serving_line plain "socket.domain = only AF_UNIX, AF_INET, AF_INET6"
 	serving_line plain "socketpair.domain = only AF_UNIX"
 	serving_line plain "ioctl.request = not TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD"
 	serving_line plain "personality.persona = not ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC"
@@ -145,8 +145,8 @@ serving_line() {
 	need plain
 	arg --mode=complain --learn="$T/learned.ini" -- plain netlink
 	[[ $status -eq 0 ]]
-	assert_contains "$ERR" "in serving would be denied socket with AF_NETLINK (socket.domain = only AF_INET)"
-	sed -n '/^\[serving\]/,$p' "$T/learned.ini" | grep -qxF "socket.domain = only AF_INET, AF_NETLINK" || {
+	assert_contains "$ERR" "in serving would be denied socket with AF_NETLINK (socket.domain = only AF_UNIX, AF_INET, AF_INET6)"
+	sed -n '/^\[serving\]/,$p' "$T/learned.ini" | grep -qxF "socket.domain = only AF_UNIX, AF_INET, AF_INET6, AF_NETLINK" || {
 		cat "$T/learned.ini" >&2
 		return 1
 	}

@@ -107,7 +107,7 @@ run_container() {
 	"$TOOL" export --format=oci "$AE" >"$j"
 	jq -e '[.syscalls[] | select(.names == ["mprotect"])] | length == 1 and .[0].args ==
 		[{"index": 2, "value": 4, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]' "$j"
-	jq -e '[.syscalls[] | select(.names == ["socket"])] | .[0].args[0] | .value == 4294967295 and .valueTwo == 2' "$j"
+	jq -e '[.syscalls[] | select(.names == ["socket"]) | .args[0] | select(.value == 4294967295 and .valueTwo == 2)] | length == 1' "$j"
 	jq -e '.syscalls[] | select(.names == ["clone3"]) | .action == "SCMP_ACT_ERRNO" and .errnoRet == 38' "$j"
 	# no rule on the number alone beside the argument rules of a call
 	jq -e '[.syscalls[] | select(.args != null) | .names[]] as $c |
@@ -141,7 +141,7 @@ run_container() {
 	"$TOOL" union -o "$BATS_TEST_TMPDIR/u.ini" "$RARE"
 	"$RUN" --check -v --policy "$BATS_TEST_TMPDIR/u.ini" | sed -n 's/^init: [0-9]* calls effective (F1): //p' |
 		tr ',' '\n' | tr -d ' ' | sort >"$BATS_TEST_TMPDIR/policy-allows"
-	jq -r '.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]' "$BATS_TEST_TMPDIR/rare.json" | sort |
+	jq -r '.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]' "$BATS_TEST_TMPDIR/rare.json" | sort -u |
 		comm -23 - "$BATS_TEST_TMPDIR/policy-allows" >"$BATS_TEST_TMPDIR/runc-only"
 	cat "$BATS_TEST_TMPDIR/runc-only" >&2
 	[ -s "$BATS_TEST_TMPDIR/runc-only" ]

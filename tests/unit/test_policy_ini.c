@@ -674,8 +674,20 @@ static void test_cond_generate(void **state)
 	                    "not TIOCCONS, TIOCSETD");
 	memset(&s, 0, sizeof(s));
 	sb_arg_record(SB_ARG_SOCKET_DOMAIN, &s, AF_INET);
+	/* IPv6 is IPv4's peer; AF_UNIX is what glibc opens itself */
 	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_SOCKET_DOMAIN, &c, buf, sizeof(buf)),
+	                    "only AF_UNIX, AF_INET, AF_INET6");
+	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_EXACT);
 	assert_string_equal(sb_cond_format(SB_ARG_SOCKET_DOMAIN, &c, buf, sizeof(buf)), "only AF_INET");
+	memset(&s, 0, sizeof(s));
+	sb_arg_record(SB_ARG_SOCKET_DOMAIN, &s, AF_UNIX); /* no IP seen: no IP allowed */
+	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_SOCKET_DOMAIN, &c, buf, sizeof(buf)), "only AF_UNIX");
+	sb_arg_record(SB_ARG_SOCKET_DOMAIN, &s, AF_NETLINK); /* seen: allowed, never a peer */
+	c = sb_arg_generate(SB_ARG_SOCKET_DOMAIN, &s, SB_ARGS_DANGER);
+	assert_string_equal(sb_cond_format(SB_ARG_SOCKET_DOMAIN, &c, buf, sizeof(buf)),
+	                    "only AF_UNIX, AF_NETLINK");
 }
 
 static void test_write_text(void **state)
