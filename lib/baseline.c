@@ -86,6 +86,8 @@ const struct sb_danger sb_baseline_table[] = {
     {"mremap", "resizes or moves one of the process's own mappings, keeping its protection (glibc's realloc "
                "of large blocks)"},
     /* A descriptor the process holds. */
+    {"ioctl", "only FIONREAD (ioctl.request = only FIONREAD): reads how many bytes wait on a descriptor the "
+              "process holds (nginx's lingering close)"},
     {"getsockname", "reads the local address of a socket the process holds (stats and log lines)"},
     {"getpeername", "reads the peer's address of a socket the process holds (stats and log lines)"},
     {"lseek", "moves the offset of a descriptor the process holds (stdio seeks on its own: fclose of a "
@@ -104,6 +106,7 @@ static const struct {
 } cond_table[] = {
     {"mmap.prot", "not PROT_EXEC"},
     {"mprotect.prot", "not PROT_EXEC"},
+    {"ioctl.request", "only FIONREAD"},
 };
 
 static struct sb_cond conds[SB_ARG_N];

@@ -777,6 +777,11 @@ static void test_baseline_conditions(void **state)
 		assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ), ALLOW);
 		assert_int_equal(arg_answer(p, F2, "mprotect", 2, PROT_READ | PROT_EXEC), deny);
 		assert_int_equal(arg_answer(p, F1, "mprotect", 2, PROT_EXEC), deny); /* baseline in both */
+		/* ioctl: FIONREAD only, its upper half ignored as the kernel does */
+		assert_int_equal(arg_answer(p, F2, "ioctl", 1, FIONREAD), ALLOW);
+		assert_int_equal(arg_answer(p, F2, "ioctl", 1, FIONREAD | (1ull << 32)), ALLOW);
+		assert_int_equal(arg_answer(p, F2, "ioctl", 1, TIOCSTI), deny);
+		assert_int_equal(arg_answer(p, F1, "ioctl", 1, FIONBIO), deny);
 		assert_non_null(sb_filter_phase_cond(p, SB_PHASE_SERVING, nr("mmap")));
 		assert_null(sb_filter_phase_cond(p, SB_PHASE_INIT, nr("mmap")));
 		assert_null(sb_filter_phase_cond(p, SB_PHASE_SERVING, nr("getpid"))); /* no condition */

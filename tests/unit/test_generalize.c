@@ -59,8 +59,8 @@ static void test_baseline_members(void **state)
 	assert_false(sb_baseline_is(-1));
 	assert_false(sb_baseline_is(SB_NR_MAX));
 	assert_null(sb_baseline_reason(nr("openat")));
-	/* mmap and mprotect are in only never executable; no other member
-	 * has a condition */
+	/* mmap and mprotect are in only never executable, ioctl only for
+	 * FIONREAD; no other member has a condition */
 	char text[64];
 	for (int i = 0; i < SB_NR_MAX; i++) {
 		const struct sb_cond *c = sb_baseline_cond(i);
@@ -69,6 +69,10 @@ static void test_baseline_members(void **state)
 			assert_string_equal(
 			    sb_cond_format((enum sb_arg_id)sb_arg_for_syscall(i), c, text, sizeof(text)),
 			    "not PROT_EXEC");
+		} else if (i == nr("ioctl")) {
+			assert_non_null(c);
+			assert_string_equal(sb_cond_format(SB_ARG_IOCTL_REQUEST, c, text, sizeof(text)),
+			                    "only FIONREAD");
 		} else {
 			assert_null(c);
 		}
