@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 const char profile_usage[] =
     "Usage: sandbox-profile [OPTIONS] [--] PROGRAM [ARGS...]\n"
     "Run PROGRAM under ptrace and write the syscalls of its init and serving\n"
@@ -23,6 +25,8 @@ const char profile_usage[] =
     "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
     "      --capabilities=LIST   capabilities the program keeps (default none: it is\n"
     "                            profiled the way sandbox-run will run it)\n"
+    "      --backend=NAME        ptrace (default), ebpf (in-kernel counting, as root),\n"
+    "                            or auto (ebpf if it loads, else ptrace)\n"
     "  -T, --tree                print the process tree (default unless --quiet)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -31,7 +35,7 @@ const char profile_usage[] =
     "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
     "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
-enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS };
+enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS, OPT_BACKEND };
 
 static const struct option longopts[] = {
     {"phase-marker", required_argument, NULL, 'm'},
@@ -42,6 +46,7 @@ static const struct option longopts[] = {
     {"default", required_argument, NULL, OPT_DEFAULT},
     {"settle-timeout", required_argument, NULL, OPT_SETTLE},
     {"capabilities", required_argument, NULL, OPT_CAPS},
+    {"backend", required_argument, NULL, OPT_BACKEND},
     {"tree", no_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -59,6 +64,20 @@ static void set_marker(struct profile_opts *o, const char *spec)
 		o->marker_mode = MARKER_LIST;
 		o->markers = spec;
 	}
+}
+
+static int set_backend(struct profile_opts *o, const char *name, char *err, size_t errlen)
+{
+	static const char *const names[] = {"ptrace", "ebpf", "auto"};
+	static const enum backend values[] = {BACKEND_PTRACE, BACKEND_EBPF, BACKEND_AUTO};
+
+	for (size_t i = 0; i < SB_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i])) {
+			o->backend = values[i];
+			return 0;
+		}
+	snprintf(err, errlen, "--backend: expected ptrace, ebpf or auto, got '%s'", name);
+	return -1;
 }
 
 static int parse_one(int c, void *opts, char *err, size_t errlen)
@@ -80,6 +99,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 			return 0;
 		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
 		return -1;
+	case OPT_BACKEND: return set_backend(o, optarg, err, errlen);
 	case OPT_SETTLE: return sb_option_settle_timeout(optarg, &o->settle_timeout_ms, err, errlen);
 	case OPT_DEFAULT:
 		if (sb_action_parse(optarg, &o->def) == 0 && o->def.kind != SB_ACT_ALLOW)

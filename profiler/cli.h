@@ -13,6 +13,13 @@ enum marker_mode {
 	MARKER_AUTO, /* detected: see sb_phase_auto_rules */
 };
 
+enum backend {
+	BACKEND_DEFAULT, /* ptrace, nothing said about it */
+	BACKEND_PTRACE,
+	BACKEND_EBPF,
+	BACKEND_AUTO, /* ebpf if it loads, else ptrace */
+};
+
 struct profile_opts {
 	enum marker_mode marker_mode;
 	const char *markers;      /* MARKER_LIST: comma-separated */
@@ -23,6 +30,7 @@ struct profile_opts {
 	struct sb_action def;
 	const char *capabilities; /* kept while profiling and in the policy; NULL: none */
 	int settle_timeout_ms;
+	enum backend backend;
 	bool tree;
 	bool quiet;
 	bool help;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ebpf/ebpf.h"
 #include "exec.h"
 #include "caps.h"
 #include "exitcodes.h"
@@ -179,9 +180,39 @@ static int start_failure(const char *prog, int r, int status)
 	return code;
 }
 
+/* The backend of this run: the eBPF recorder loaded (returned), or NULL
+ * for ptrace. Unless it is the default, one line says which and why. An
+ * eBPF backend asked for by name that cannot load ends the run (125)
+ * before the program starts. */
+static struct sb_ebpf *choose_backend(const struct profiler *pr)
+{
+	const struct profile_opts *o = pr->opts;
+	struct sb_ebpf *e = NULL;
+	char why[512];
+	int r;
+
+	if (o->backend == BACKEND_DEFAULT)
+		return NULL;
+	if (o->backend == BACKEND_PTRACE) {
+		if (!o->quiet)
+			fprintf(stderr, "%s: backend: ptrace (--backend=ptrace)\n", sb_progname);
+		return NULL;
+	}
+	r = sb_ebpf_open(&e, pr->nrules ? pr->rules : NULL, pr->nrules, why, sizeof(why));
+	if (r < 0 && o->backend == BACKEND_EBPF)
+		sb_die("--backend=ebpf: %s; nothing was run", why);
+	if (!o->quiet && r < 0)
+		fprintf(stderr, "%s: backend: ptrace (auto: the eBPF backend is unavailable: %s)\n",
+		        sb_progname, why);
+	else if (!o->quiet)
+		fprintf(stderr, "%s: backend: ebpf (%s: the BPF recorder loaded and attached)\n", sb_progname,
+		        o->backend == BACKEND_AUTO ? "auto" : "--backend=ebpf");
+	return e;
+}
+
 /* Trace the program to its end; the policy is written unless it could not
  * be started. Returns the exit status. */
-static int profile(struct profiler *pr, const char *path, const char *out)
+static int profile(struct profiler *pr, struct sb_ebpf *e, const char *path, const char *out)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	const struct profile_opts *o = pr->opts;
@@ -190,11 +221,15 @@ static int profile(struct profiler *pr, const char *path, const char *out)
 
 	if (r < 0)
 		sb_die("cannot forward signals: %s", strerror(-r));
-	r = profiler_run(pr, path, &status);
-	if (!pr->trace) {
+	r = e ? profiler_run_ebpf(pr, e, path, &status) : profiler_run(pr, path, &status);
+	if (e ? r < 0 && status == -1 : !pr->trace) {
 		sb_forward_end();
 		sb_die("cannot trace %s: %s", path, strerror(-r));
 	}
+	if (pr->lost)
+		sb_warn("%llu processes or threads could not be tracked (the kernel table was full): their "
+		        "calls are missing",
+		        (unsigned long long)pr->lost);
 	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
 		return start_failure(path, r, status);
 	if (r < 0 && status != -1)
@@ -241,7 +276,9 @@ int main(int argc, char **argv)
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
 		sb_die("%s", err);
 	check_output(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
-	r = profile(&pr, path, out);
+	struct sb_ebpf *e = choose_backend(&pr);
+	r = profile(&pr, e, path, out);
+	sb_ebpf_close(e);
 	sb_trace_free(pr.trace);
 	profiler_free(&pr);
 	free(pr.policy);

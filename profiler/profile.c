@@ -99,13 +99,16 @@ static void record_auto(struct profiler *pr, struct sb_proc *p)
 		add_marker(&pol->tr, r.markers[i]);
 }
 
-static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
+void profiler_transitioned(struct profiler *pr, struct sb_proc *p)
 {
-	struct profiler *pr = ctx;
-
 	pr->transitions++;
 	if (pr->opts->marker_mode == MARKER_AUTO)
 		record_auto(pr, p);
+}
+
+static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
+{
+	profiler_transitioned(ctx, p);
 	return 0;
 }
 
@@ -149,10 +152,18 @@ static const struct sb_trace_ops ops = {
     .proc_end = on_proc_end,
 };
 
+int profiler_confine(const struct profiler *pr)
+{
+	int r = sb_caps_drop(pr->policy->caps);
+
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	return r;
+}
+
 /* In the child, the program is set up as sandbox-run will run it, so that
- * what is learned is what will be enforced: only the capabilities the policy
- * keeps (a root program without CAP_DAC_OVERRIDE takes its EACCES paths),
- * no_new_privs, then one SECCOMP_RET_TRACE stop per syscall of every ABI. */
+ * what is learned is what will be enforced (profiler_confine), then one
+ * SECCOMP_RET_TRACE stop per syscall of every ABI. */
 static int install_trace_filter(void *ctx)
 {
 	struct profiler *pr = ctx;
@@ -160,9 +171,7 @@ static int install_trace_filter(void *ctx)
 	int r = sb_filter_build(pr->policy, SB_FILTER_PROFILE, SB_MODE_ENFORCE, &f);
 
 	if (r == 0)
-		r = sb_caps_drop(pr->policy->caps);
-	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		r = -errno;
+		r = profiler_confine(pr);
 	if (r == 0)
 		r = seccomp_load(f);
 	seccomp_release(f);
@@ -171,7 +180,7 @@ static int install_trace_filter(void *ctx)
 
 /* What a new policy gets when its run ends: `baseline = harmless`, and
  * every member of each equal-power family the run made a call of. */
-static void profiler_generalize(struct sb_policy *p)
+void profiler_generalize(struct sb_policy *p)
 {
 	/* A merge into an existing policy keeps that policy's baseline: the
 	 * counts this run saw are listed either way. */
@@ -200,6 +209,7 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	sb_forward_target(0);
 	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
 		profiler_keep_proc(p); /* still traced after a fatal error */
+	pr->foreign = sb_trace_foreign_calls(pr->trace);
 	profiler_generalize(pr->policy);
 	return r;
 }

@@ -17,6 +17,8 @@ struct profiler {
 	struct sb_trace *trace;
 	struct sb_proc *procs; /* copies of every process seen, in order */
 	struct sb_proc **tail;
+	unsigned long foreign; /* foreign-ABI calls seen (either backend) */
+	uint64_t lost;         /* ebpf: processes or threads it could not track */
 };
 
 /* Refresh the copy of p kept for the report. */
@@ -30,6 +32,19 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen);
 /* Run the program to its end. Returns its wait status in *status; 0, or
  * -errno when it could not be started or traced. */
 int profiler_run(struct profiler *pr, const char *path, int *status);
+
+/* In the child before execve, either backend: only the capabilities the
+ * policy keeps (a root program without CAP_DAC_OVERRIDE takes its EACCES
+ * paths), no_new_privs. 0 or -errno. */
+int profiler_confine(const struct profiler *pr);
+/* Process p reached serving by its own marker call. */
+void profiler_transitioned(struct profiler *pr, struct sb_proc *p);
+/* What a new policy gets when its run ends (baseline, families). */
+void profiler_generalize(struct sb_policy *p);
+
+/* ebpf_run.c: the same run with the eBPF backend, loaded in e (ebpf.h). */
+struct sb_ebpf;
+int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, int *status);
 
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);

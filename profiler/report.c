@@ -155,9 +155,9 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 	print_danger(pr->policy);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);
-	if (sb_trace_foreign_calls(pr->trace))
+	if (pr->foreign)
 		fprintf(stderr, "%s: warning: %lu foreign-ABI (i386/x32) syscalls seen; policies deny them\n",
-		        sb_progname, sb_trace_foreign_calls(pr->trace));
+		        sb_progname, pr->foreign);
 	if (pr->opts->tree || !pr->opts->quiet) {
 		fprintf(stderr, "%s: process tree:\n", sb_progname);
 		if (procs)
