@@ -133,7 +133,10 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 {
 	struct sb_spawn sp;
 	uint64_t t0 = now_ns();
-	int r = sb_spawn_start(&sp, path, pr->opts->argv, setup, pr);
+	int r;
+
+	pr->in_kernel = true;
+	r = sb_spawn_start(&sp, path, pr->opts->argv, setup, pr);
 
 	if (r < 0)
 		return r;

@@ -19,6 +19,7 @@ struct profiler {
 	struct sb_proc **tail;
 	unsigned long foreign; /* foreign-ABI calls seen (either backend) */
 	uint64_t lost;         /* ebpf: processes or threads it could not track */
+	bool in_kernel;        /* the eBPF backend ran: no settle step */
 };
 
 /* Refresh the copy of p kept for the report. */

@@ -58,9 +58,13 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 	for (const struct sb_proc *p = procs; p; p = p->next) {
 		if (p->transition_nr < 0 || p->ph.phase != SB_PHASE_SERVING)
 			continue;
-		fprintf(stderr, "%s: transition: %s by pid %d tid %d at %.1f ms (settled in %.2f ms)\n",
-		        sb_progname, sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid,
-		        p->transition_tid, p->transition_ms, p->settle_ms);
+		fprintf(stderr, "%s: transition: %s by pid %d tid %d at %.1f ms ", sb_progname,
+		        sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid, p->transition_tid,
+		        p->transition_ms);
+		if (pr->in_kernel)
+			fputs("(in kernel, at the marker call: no settle step)\n", stderr);
+		else
+			fprintf(stderr, "(settled in %.2f ms)\n", p->settle_ms);
 	}
 	if (pr->policy->has_transition && !pr->transitions)
 		fprintf(stderr, "%s: warning: no process reached the phase marker: [serving] is empty\n",

@@ -238,6 +238,25 @@ int sb_ebpf_nprocs(const struct sb_ebpf *e)
 	return n > SB_EBPF_SLOTS ? SB_EBPF_SLOTS : (int)n;
 }
 
+/* The threads of record `slot` still alive: the call each sleeps in since
+ * before its process's transition is a serving call (record.bpf.c, sleeper). */
+static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_proc *out)
+{
+	const struct bpf_map *m = e->skel->maps.threads;
+	struct sb_ebpf_thread t;
+	uint32_t key, next;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) < 0)
+			continue; /* it exited meanwhile: its exit hook counted it */
+		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX)
+			out->counts[SB_PHASE_SERVING][t.last_nr]++;
+	}
+}
+
 int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
 {
 	uint32_t key = (uint32_t)slot;
@@ -246,6 +265,8 @@ int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
 		return -errno;
 	if (slot == 0)
 		out->threads_seen += (uint32_t)e->attached_threads;
+	if (out->phase == SB_PHASE_SERVING)
+		add_sleepers(e, key, out);
 	return 0;
 }
 

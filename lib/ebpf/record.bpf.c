@@ -14,7 +14,12 @@
  *    table the loader copied from struct sb_transition. A process's phase
  *    moves init -> serving once, at the marker call itself, which is
  *    counted in serving; every later call of every thread is serving (there
- *    is no settle step: sandbox-profile(1), BACKENDS).
+ *    is no settle step: sandbox-profile(1), BACKENDS);
+ *  - the settle step's other half is kept: the call another thread sleeps
+ *    in at the transition returns in serving (under sandbox-run a detach
+ *    restarts it under F2), so a thread's last init call is counted in
+ *    serving too when it next enters the kernel or exits in a serving
+ *    process (the loader does it for threads still alive at the end).
  */
 #include "vmlinux.h"
 
@@ -84,6 +89,15 @@ static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread 
 	return -1;
 }
 
+/* The call t was in (or last made) when its process left init, once. */
+static __always_inline void sleeper(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t)
+{
+	if (!t->last_init)
+		return;
+	t->last_init = 0;
+	__sync_fetch_and_add(&p->counts[PHASE_SERVING][t->last_nr & (SB_EBPF_NR_MAX - 1)], 1);
+}
+
 static __always_inline bool foreign(struct task_struct *task, long id)
 {
 	return (id & X32_BIT) || (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT);
@@ -114,6 +128,7 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 		int i = marker(p, t, nr, regs);
 		if (i >= 0) {
 			phase = PHASE_SERVING;
+			t->last_init = 0; /* it runs: it sleeps in nothing */
 			if (__sync_val_compare_and_swap(&p->phase, PHASE_INIT, PHASE_SERVING) == PHASE_INIT) {
 				p->rule = i;
 				p->transition_nr = (__s32)nr;
@@ -122,7 +137,11 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 			}
 		}
 	}
+	if (phase == PHASE_SERVING)
+		sleeper(p, t);
 	__sync_fetch_and_add(&p->counts[phase & 1][nr], 1);
+	t->last_nr = nr;
+	t->last_init = phase == PHASE_INIT;
 	return 0;
 }
 
@@ -159,7 +178,7 @@ int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
 	if (!p)
 		return 0;
-	struct sb_ebpf_thread nt = {.slot = t->slot, .armed = t->armed};
+	struct sb_ebpf_thread nt = {.slot = t->slot, .armed = t->armed}; /* no call yet */
 	__u32 ctid = (__u32)BPF_CORE_READ(child, pid);
 	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
 		__sync_fetch_and_add(&p->threads_seen, 1);
@@ -211,12 +230,13 @@ int BPF_PROG(sb_exit, struct task_struct *task)
 
 	if (!t)
 		return 0;
-	__u32 slot = t->slot;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
+	if (!p)
+		return 0;
+	if (p->phase == PHASE_SERVING)
+		sleeper(p, t);
 	bpf_map_delete_elem(&threads, &tid);
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
-		return 0;
-	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &slot);
-	if (!p)
 		return 0;
 	p->exit_status = BPF_CORE_READ(task, exit_code);
 	p->exited = 1;

@@ -36,8 +36,11 @@ struct sb_ebpf_rules {
 
 /* A tracked thread (key: tid). */
 struct sb_ebpf_thread {
-	__u32 slot;  /* its process's record */
-	__u32 armed; /* rules armed by this thread or its creator */
+	__u32 slot;      /* its process's record */
+	__u32 armed;     /* rules armed by this thread or its creator */
+	__u32 last_nr;   /* its latest call */
+	__u32 last_init; /* that call was counted in init and the thread has
+	                    not entered the kernel since: it may sleep in it */
 };
 
 /* A tracked process (key: slot). */
