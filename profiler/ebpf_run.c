@@ -152,7 +152,5 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 	if (r == 0)
 		r = collect(pr, e, t0);
 	profiler_generalize(pr->policy);
-	if (r == 0 && pr->lost)
-		r = -ENOSPC;
 	return err < 0 ? err : r;
 }

@@ -227,8 +227,8 @@ static int profile(struct profiler *pr, struct sb_ebpf *e, const char *path, con
 		sb_die("cannot trace %s: %s", path, strerror(-r));
 	}
 	if (pr->lost)
-		sb_warn("%llu processes or threads could not be tracked (the kernel table was full): their "
-		        "calls are missing",
+		sb_warn("%llu processes or threads were not tracked (the kernel's table was full): the "
+		        "policy written misses their calls",
 		        (unsigned long long)pr->lost);
 	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
 		return start_failure(path, r, status);
@@ -239,7 +239,7 @@ static int profile(struct profiler *pr, struct sb_ebpf *e, const char *path, con
 	save(pr->policy, o, out);
 	if (!o->quiet)
 		report_summary(pr, out, status);
-	return r < 0 ? SB_EXIT_LAUNCHER : sb_exit_status(status);
+	return r < 0 || pr->lost ? SB_EXIT_LAUNCHER : sb_exit_status(status);
 }
 
 int main(int argc, char **argv)

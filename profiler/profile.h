@@ -18,7 +18,8 @@ struct profiler {
 	struct sb_proc *procs; /* copies of every process seen, in order */
 	struct sb_proc **tail;
 	unsigned long foreign; /* foreign-ABI calls seen (either backend) */
-	uint64_t lost;         /* ebpf: processes or threads it could not track */
+	uint64_t lost;         /* ebpf: processes or threads it could not track
+	                          (the run then fails: 125) */
 	bool in_kernel;        /* the eBPF backend ran: no settle step */
 };
 
