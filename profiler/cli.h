@@ -31,11 +31,13 @@ struct profile_opts {
 	const char *capabilities; /* kept while profiling and in the policy; NULL: none */
 	int settle_timeout_ms;
 	enum backend backend;
+	int attach_pid; /* --attach: record this running process; 0: run argv */
+	int duration_s; /* --attach: stop after this long; 0: at SIGINT/SIGTERM */
 	bool tree;
 	bool quiet;
 	bool help;
 	bool version;
-	char **argv; /* the program and its arguments */
+	char **argv; /* the program and its arguments (--attach: none) */
 };
 
 /* Returns 0, or -1 with a message in err (usage error: exit 125). */

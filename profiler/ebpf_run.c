@@ -95,13 +95,14 @@ static void note_transitions(struct profiler *pr)
 	}
 }
 
-static int collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0)
+int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0)
 {
 	struct sb_ebpf_proc *rec = malloc(sizeof(*rec));
 	int n = sb_ebpf_nprocs(e), r = 0;
 
 	if (!rec)
 		return -ENOMEM;
+	pr->in_kernel = true;
 	pr->tail = &pr->procs;
 	for (int i = 0; i < n && r == 0; i++) {
 		if ((r = sb_ebpf_read(e, i, rec)) < 0)
@@ -150,7 +151,7 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 	int err = sb_spawn_read_error(sp.err_fd);
 	sb_spawn_close(&sp);
 	if (r == 0)
-		r = collect(pr, e, t0);
+		r = profiler_ebpf_collect(pr, e, t0);
 	profiler_generalize(pr->policy);
 	return err < 0 ? err : r;
 }

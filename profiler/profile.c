@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "caps.h"
 #include "filter.h"
 #include "forward.h"
@@ -210,6 +211,71 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
 		profiler_keep_proc(p); /* still traced after a fatal error */
 	pr->foreign = sb_trace_foreign_calls(pr->trace);
+	profiler_generalize(pr->policy);
+	return r;
+}
+
+/* --attach with ptrace: the stop signals and --duration's alarm set the
+ * engine's stop flag. The handler re-arms a 1 s alarm: a signal that lands
+ * between the engine's test of the flag and its waitpid ends that wait a
+ * second later at most. */
+static volatile int stop_flag;
+static volatile int stop_signo;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_flag)
+		stop_signo = sig;
+	stop_flag = 1;
+	alarm(1);
+}
+
+static int catch_stop_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
+	struct sigaction sa = {.sa_handler = on_stop_signal}; /* no SA_RESTART: waitpid returns */
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < SB_ARRAY_SIZE(sigs); i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -errno;
+		sigaddset(&set, sigs[i]);
+	}
+	return sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ? -errno : 0;
+}
+
+int profiler_attach_ptrace(struct profiler *pr, struct attach *a)
+{
+	struct sb_trace_opts o = {
+	    .mode = SB_TRACE_SYSCALL,
+	    .trace_serving = true,
+	    .stop = &stop_flag,
+	    .ops = &ops,
+	    .ctx = pr,
+	};
+	int r = catch_stop_signals(), status = 0;
+
+	if (r < 0)
+		return r;
+	pr->tail = &pr->procs;
+	pr->trace = sb_trace_attach(a->pid, &o);
+	if (!pr->trace)
+		return -errno;
+	if (!pr->opts->quiet)
+		attach_say_start(a, "ptrace");
+	if (a->duration_s)
+		alarm((unsigned)a->duration_s);
+	r = sb_trace_run(pr->trace, &status);
+	alarm(0);
+	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
+		profiler_keep_proc(p); /* left to the kernel's detach at our exit */
+	pr->foreign = sb_trace_foreign_calls(pr->trace);
+	a->signo = stop_signo;
+	if (!pr->opts->quiet)
+		attach_say(a, !stop_flag              ? ATTACH_EXITED
+		              : stop_signo == SIGALRM ? ATTACH_DURATION
+		                                      : ATTACH_SIGNAL);
 	profiler_generalize(pr->policy);
 	return r;
 }

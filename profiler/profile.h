@@ -44,9 +44,17 @@ void profiler_transitioned(struct profiler *pr, struct sb_proc *p);
 /* What a new policy gets when its run ends (baseline, families). */
 void profiler_generalize(struct sb_policy *p);
 
+/* --attach with ptrace (attach.h): record a.pid into serving until a stop
+ * signal, --duration or its end; it is left running, untraced. */
+struct attach;
+int profiler_attach_ptrace(struct profiler *pr, struct attach *a);
+
 /* ebpf_run.c: the same run with the eBPF backend, loaded in e (ebpf.h). */
 struct sb_ebpf;
 int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, int *status);
+/* The records of e as the report's copies and the policy's counts; t0 is
+ * the start (CLOCK_MONOTONIC, ns) transition times count from. */
+int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0);
 
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);

@@ -66,7 +66,7 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 		else
 			fprintf(stderr, "(settled in %.2f ms)\n", p->settle_ms);
 	}
-	if (pr->policy->has_transition && !pr->transitions)
+	if (pr->policy->has_transition && !pr->transitions && !pr->opts->attach_pid)
 		fprintf(stderr, "%s: warning: no process reached the phase marker: [serving] is empty\n",
 		        sb_progname);
 }

@@ -158,7 +158,8 @@ static int add_thread(struct sb_ebpf *e, pid_t tid, uint32_t slot, uint32_t arme
 
 /* Record 0, before any fork hook could hand out a slot: nothing is tracked
  * yet, so nothing else writes nslots. */
-static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, uint32_t threads)
+static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, uint32_t threads,
+                    const char *exe)
 {
 	struct sb_ebpf_proc *p = calloc(1, sizeof(*p));
 	uint32_t slot = 0;
@@ -177,6 +178,7 @@ static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, 
 	p->transition_nr = -1;
 	p->started = started;
 	p->threads_seen = threads;
+	snprintf(p->exe, sizeof(p->exe), "%s", exe);
 	if (bpf_map__update_elem(e->skel->maps.procs, &slot, sizeof(slot), p, sizeof(*p), BPF_ANY) < 0)
 		r = -errno;
 	free(p);
@@ -187,7 +189,7 @@ static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, 
 
 int sb_ebpf_track_child(struct sb_ebpf *e, pid_t pid)
 {
-	int r = new_root(e, pid, SB_PHASE_INIT, false, 1);
+	int r = new_root(e, pid, SB_PHASE_INIT, false, 1, "");
 
 	if (r == 0)
 		r = add_thread(e, pid, 0, e->skel->rodata->rules.thread_start, BPF_NOEXIST);
@@ -221,9 +223,27 @@ static int scan_threads(struct sb_ebpf *e, pid_t pid, int *threads)
 	return r < 0 ? r : added;
 }
 
+/* argv[0] from /proc/PID/cmdline, as the exec hook reads it. */
+static void read_argv0(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		n = (ssize_t)fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
 int sb_ebpf_track_running(struct sb_ebpf *e, pid_t pid)
 {
-	int r = new_root(e, pid, SB_PHASE_SERVING, true, 0);
+	char exe[SB_EBPF_EXE_LEN];
+
+	read_argv0(pid, exe, sizeof(exe));
+	int r = new_root(e, pid, SB_PHASE_SERVING, true, 0, exe);
 	int threads = 0;
 
 	while (r == 0 && (r = scan_threads(e, pid, &threads)) > 0)
