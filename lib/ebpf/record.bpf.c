@@ -98,9 +98,13 @@ static __always_inline void sleeper(struct sb_ebpf_proc *p, struct sb_ebpf_threa
 	__sync_fetch_and_add(&p->counts[PHASE_SERVING][t->last_nr & (SB_EBPF_NR_MAX - 1)], 1);
 }
 
-static __always_inline bool foreign(struct task_struct *task, long id)
+/* i386 (int 0x80, TS_COMPAT) or x32 (bit 30 of the number). The task is a
+ * BTF pointer: a plain load, no helper call. */
+static __always_inline bool foreign(long id)
 {
-	return (id & X32_BIT) || (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
 }
 
 SEC("tp_btf/sys_enter")
@@ -117,7 +121,7 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 	/* before the program's first execve, calls are the loader's setup */
 	if (!p->started && id != NR_EXECVE)
 		return 0;
-	if (foreign(bpf_get_current_task_btf(), id)) {
+	if (foreign(id)) {
 		__sync_fetch_and_add(&p->foreign, 1);
 		return 0;
 	}
