@@ -4,11 +4,13 @@
  * the kernel's table (spawn.c's go byte comes after sb_ebpf_track_child),
  * so its first call is counted; the records are turned into the same
  * struct sb_proc copies and policy entries the ptrace run makes, so the
- * report and the policy writer cannot tell the backends apart.
+ * report and the policy writer cannot tell the backends apart; the run
+ * lasts until the whole tree is gone, as a ptrace run does.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -122,12 +124,43 @@ int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0)
 	return r;
 }
 
-static int wait_child(pid_t pid, int *status)
+/* The oldest process of the tree still running, or 0: where signals go once
+ * the root is gone (trace.c's successor). */
+static pid_t successor(struct sb_ebpf *e, pid_t gone)
 {
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	struct sb_ebpf_proc *rec = malloc(sizeof(*rec));
+	int n = sb_ebpf_nprocs(e);
+	pid_t pid = 0;
+
+	for (int i = 0; rec && i < n && !pid; i++)
+		if (sb_ebpf_read(e, i, rec) == 0 && !rec->exited && (pid_t)rec->pid != gone)
+			pid = (pid_t)rec->pid;
+	free(rec);
+	return pid;
+}
+
+/* As the ptrace backend, the run lasts until the whole tree is gone, not
+ * just the root: we are the tree's subreaper, so an orphan (a daemon whose
+ * parent exited) is our child and waitpid sees it end. The root's status
+ * goes in *status. */
+static int wait_tree(struct sb_ebpf *e, pid_t root, int *status)
+{
+	pid_t target = root;
+	int st;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, &st, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			return errno == ECHILD ? 0 : -errno;
+		if (pid == root)
+			*status = st;
+		if (pid == target) {
+			target = successor(e, pid);
+			sb_forward_target(target);
+		}
+	}
 }
 
 int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, int *status)
@@ -137,6 +170,8 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 	int r;
 
 	pr->in_kernel = true;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return -errno;
 	r = sb_spawn_start(&sp, path, pr->opts->argv, setup, pr);
 
 	if (r < 0)
@@ -146,7 +181,7 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 		return r;
 	}
 	sb_forward_target(sp.pid);
-	r = wait_child(sp.pid, status);
+	r = wait_tree(e, sp.pid, status);
 	sb_forward_target(0);
 	int err = sb_spawn_read_error(sp.err_fd);
 	sb_spawn_close(&sp);

@@ -175,3 +175,28 @@ same() {
 	grep -qE '[0-9]+ processes or threads were not tracked .*the policy written misses their calls' <<<"$stderr"
 	[ -f full.ini ]
 }
+
+@test "ebpf = ptrace: the run lasts until the daemon the program left behind is gone" {
+	same dm -- sh -c 'sleep 0.3 & exit 0'
+	grep -qE '^    [0-9]+ sleep: 1 thread, 1 exec, init, exit 0' dm-ebpf.err
+	in_phase dm-ebpf.ini init clock_nanosleep || in_phase dm-ebpf.ini init nanosleep
+}
+
+@test "ebpf: signals go to the daemon once the program it forked from has exited" {
+	env --default-signal=TERM "$SB_PROFILE" --backend=ebpf -q -o d.ini -- sh -c 'sleep 59.321 & exit 0' \
+		>prof.out 2>prof.err </dev/null &
+	local prof=$! sleeper= i
+	BG_PIDS+=("$prof")
+	for ((i = 0; i < 400; i++)); do
+		sleeper=$(pgrep -f '^sleep 59[.]321$') && [ "$(proc_state "$sleeper")" = S ] && break
+		sleeper=
+		sleep 0.05
+	done
+	[ -n "$sleeper" ]
+	BG_PIDS+=("$sleeper")
+	proc_alive "$prof"
+	kill -TERM "$prof"
+	wait_exit "$prof" 30
+	run ! proc_alive "$sleeper"
+	in_phase d.ini init clock_nanosleep || in_phase d.ini init nanosleep
+}
