@@ -22,17 +22,25 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
+#include "procfs.h"
 #include "trace_int.h"
 
 static const int attach_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
                                   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
 
 /* Seize tid and ask for its first stop. 1: seized, 0: nothing to do (gone,
- * or already ours), -errno. */
-static int seize(struct sb_trace *tr, pid_t tid, bool first_pass)
+ * or already ours), -errno. A stopped thread (SIGSTOP: state T) is refused
+ * with -EAGAIN: its first stop would be the group stop, which the main
+ * loop's attach-stop handling would resume. */
+static int seize(struct sb_trace *tr, pid_t pid, pid_t tid, bool first_pass)
 {
+	char state = '?';
+	long nr;
+
 	if (sb_tree_find(tr, tid))
 		return 0;
+	if (sb_procfs_task_state(pid, tid, &state, &nr) == 0 && state == 'T')
+		return -EAGAIN;
 	if (ptrace(PTRACE_SEIZE, tid, 0, attach_options) < 0) {
 		if (errno == ESRCH)
 			return 0; /* it exited meanwhile */
@@ -72,7 +80,7 @@ static int seize_pass(struct sb_trace *tr, pid_t pid, bool first_pass)
 		int tid = atoi(d->d_name);
 		if (tid <= 0)
 			continue;
-		r = seize(tr, tid, first_pass);
+		r = seize(tr, pid, tid, first_pass);
 		n += r > 0;
 	}
 	closedir(dir);

@@ -188,7 +188,7 @@ int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
  * on are traced too. Nothing is spawned; sb_trace_run returns when pid is
  * gone or *o->stop is set, and never kills what it traces: on a fatal
  * error it detaches. Returns NULL with errno set (EPERM: another tracer,
- * or not allowed). */
+ * or not allowed; EAGAIN: a thread is stopped, by SIGSTOP or the like). */
 struct sb_trace *sb_trace_attach(pid_t pid, const struct sb_trace_opts *o);
 
 pid_t sb_trace_root_pid(const struct sb_trace *tr);

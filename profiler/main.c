@@ -278,6 +278,9 @@ static int attach(struct profiler *pr, struct sb_ebpf *e, const char *out)
 	else if (r == 0)
 		r = profiler_attach_ptrace(pr, &a);
 	attach_finish(&a);
+	if (r == -EAGAIN && !pr->procs)
+		sb_die("cannot record pid %d: it is stopped (SIGSTOP or the like); attach once it runs",
+		       o->attach_pid);
 	if (r < 0 && !pr->procs)
 		sb_die("cannot record pid %d: %s; nothing was written", o->attach_pid, strerror(-r));
 	if (r < 0)

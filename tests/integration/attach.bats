@@ -211,3 +211,17 @@ merge_load() {
 	need_ebpf
 	merge_load ebpf
 }
+
+@test "attach --backend=ptrace: a stopped process is refused (125) and left as it was" {
+	local sl
+	bg_start sl sleeper sleep 300
+	kill -STOP "$sl"
+	poll_until 10 "$sl" sh -c "grep -qE '^State:[[:space:]]+T' /proc/$sl/status"
+	run -125 --separate-stderr bounded "$SB_PROFILE" --backend=ptrace --attach="$sl" -m accept -o st.ini
+	grep -q "cannot record pid $sl: it is stopped" <<<"$stderr"
+	[ ! -e st.ini ]
+	grep -qE '^State:[[:space:]]+T' "/proc/$sl/status"
+	grep -qx $'TracerPid:\t0' "/proc/$sl/status"
+	kill -CONT "$sl"
+	untraced "$sl"
+}
