@@ -130,6 +130,8 @@ static void drain_lazy(struct sb_trace *tr)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (tr->ntraced > 0) {
 		pid_t tid = sb_wait_any(tr, WNOHANG, &status);
+		if (tid == -EINTR)
+			continue; /* the stop handler's alarm */
 		if (tid < 0)
 			return;
 		if (tid == 0) {
