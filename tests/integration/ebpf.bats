@@ -220,3 +220,37 @@ same() {
 	grep -q '^sandbox-profile: backend: ptrace (auto: the eBPF backend is unavailable: this build' <<<"$stderr"
 	in_phase a.ini init exit_group
 }
+
+@test "ebpf = ptrace: escape plain, sleeper, eintr, workers (the settle step's sleepers)" {
+	require_file "$FIXTURES/escape"
+	same ep -m accept -- "$FIXTURES/escape" plain
+	same es -m accept -- "$FIXTURES/escape" sleeper
+	same ee -m accept -- "$FIXTURES/escape" eintr
+	same ew -m auto -- "$FIXTURES/escape" workers
+}
+
+@test "ebpf = ptrace: crossmem benign and uring, untraced_clone benign" {
+	require_file "$FIXTURES/crossmem" "$FIXTURES/untraced_clone"
+	same cb -m accept -- "$FIXTURES/crossmem" benign
+	same cu -m accept -- "$FIXTURES/crossmem" uring
+	# the child creates the file: each backend's run gets its own name
+	same ub -m accept -- sh -c 'exec "$0" benign "$(mktemp -u ./uc.XXXXXX)"' "$FIXTURES/untraced_clone"
+}
+
+@test "ebpf vs ptrace: an execve during the marker's settle step (escape markerexec)" {
+	# ptrace holds the marker until the other thread sleeps; its execve
+	# comes first and puts the process back in init. The eBPF backend has
+	# no settle step: the process is serving from the marker on, so the new
+	# program's calls are serving too. Same init set; serving a superset
+	# (sandbox-profile(1), BACKENDS).
+	require_file "$FIXTURES/escape"
+	local be
+	for be in ptrace ebpf; do
+		bounded "$SB_PROFILE" -q --backend="$be" -m accept -o "mx-$be.ini" -- "$FIXTURES/escape" markerexec \
+			>/dev/null 2>"mx-$be.err" </dev/null
+	done
+	diff -u <(phase_set mx-ptrace.ini init) <(phase_set mx-ebpf.ini init)
+	assert_same "$(comm -23 <(phase_set mx-ptrace.ini serving) <(phase_set mx-ebpf.ini serving))" ""
+	not_in_phase mx-ptrace.ini serving uname
+	in_phase mx-ebpf.ini serving uname
+}
