@@ -54,16 +54,20 @@ PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run
 BPF_CLANG ?= clang
 BPFTOOL ?= bpftool
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
-EBPF_MISSING := $(strip $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) \
+EBPF_MISSING := $(strip \
+	$(if $(shell $(BPF_CLANG) -print-targets 2>/dev/null | grep -qw bpf && echo y),,$(BPF_CLANG) with a bpf target) \
 	$(if $(shell command -v $(BPFTOOL) 2>/dev/null),,$(BPFTOOL)) \
 	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf) \
-	$(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF)))
+	$(if $(shell test -r $(VMLINUX_BTF) && echo y),,a readable $(VMLINUX_BTF)))
 EBPF ?= $(if $(EBPF_MISSING),0,1)
 EBPF_DIR := $(BUILD)/ebpf
-EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf.o
+# The stub has its own object, so that switching EBPF in one build tree
+# never links the other variant.
 ifeq ($(EBPF),1)
+EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf.o
 EBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 else
+EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf-none.o
 EBPF_LIBS :=
 ifeq ($(MAKELEVEL),0)
 $(info eBPF backend disabled ($(if $(EBPF_MISSING),missing: $(EBPF_MISSING),EBPF=0)): sandbox-profile has the ptrace backend only)
@@ -85,8 +89,15 @@ $(BUILD)/%.o: %.c $(BUILD)/%.d
 $(BUILD)/libsandbox.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(EBPF_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(EBPF_LIBS)
+$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(EBPF_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a $(BUILD)/ebpf.cfg
+	$(CC) $(LDFLAGS) -o $@ $(filter-out %.cfg,$^) $(LDLIBS) $(EBPF_LIBS)
+
+# EBPF's value in this tree, rewritten only when it changes: a switch
+# relinks the profiler with the other variant.
+$(BUILD)/ebpf.cfg: FORCE
+	@mkdir -p $(dir $@)
+	@echo $(EBPF) | cmp -s - $@ || echo $(EBPF) >$@
+.PHONY: FORCE
 
 ifeq ($(EBPF),1)
 $(EBPF_DIR)/vmlinux.h:
@@ -104,13 +115,17 @@ $(EBPF_DIR)/record.skel.h: $(EBPF_DIR)/record.bpf.o
 
 $(EBPF_OBJ): $(EBPF_DIR)/record.skel.h
 $(EBPF_OBJ): ALL_CFLAGS += -I$(EBPF_DIR) -DSB_HAVE_EBPF
+else
+$(EBPF_OBJ): lib/ebpf/ebpf.c $(EBPF_OBJ:.o=.d)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 endif
 
 $(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests may include the programs' CLI parsers (profiler/cli.c, launcher/cli.c).
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(EBPF_OBJ) $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(EBPF_OBJ) $(BUILD)/ebpf.cfg $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iprofiler -Ilauncher $(LDFLAGS) -o $@ $< \
 		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(EBPF_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a \

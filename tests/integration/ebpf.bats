@@ -218,7 +218,7 @@ same() {
 		CFLAGS=-O0 "$BATS_TEST_TMPDIR/nb/sandbox-profile"
 	assert_same "$status" 0
 	assert_same "$(grep -c 'eBPF backend disabled' <<<"$output")" 1
-	grep -q 'missing: no-such-clang): sandbox-profile has the ptrace backend only' <<<"$output"
+	grep -q 'missing: no-such-clang with a bpf target): sandbox-profile has the ptrace backend only' <<<"$output"
 	run -125 --separate-stderr bounded nb/sandbox-profile --backend=ebpf -o e.ini -- /bin/true
 	grep -q -- '--backend=ebpf: this build has no eBPF backend' <<<"$stderr"
 	[ ! -e e.ini ]
