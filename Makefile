@@ -52,6 +52,34 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run $(BUILD)/sandbox-policy
 
+# The eBPF recording backend (lib/ebpf/, sandbox-profile --backend=ebpf):
+# built when clang, bpftool, libbpf and the running kernel's BTF are there
+# (EBPF=0 turns it off). Without them the profiler has the ptrace backend
+# only and ebpf.o is the stub that says so. vmlinux.h is generated into
+# $(BUILD)/ebpf, never committed.
+BPF_CLANG ?= clang
+BPFTOOL ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+EBPF_MISSING := $(strip \
+	$(if $(shell $(BPF_CLANG) -print-targets 2>/dev/null | grep -qw bpf && echo y),,$(BPF_CLANG) with a bpf target) \
+	$(if $(shell command -v $(BPFTOOL) 2>/dev/null),,$(BPFTOOL)) \
+	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf) \
+	$(if $(shell test -r $(VMLINUX_BTF) && echo y),,a readable $(VMLINUX_BTF)))
+EBPF ?= $(if $(EBPF_MISSING),0,1)
+EBPF_DIR := $(BUILD)/ebpf
+# The stub has its own object, so that switching EBPF in one build tree
+# never links the other variant.
+ifeq ($(EBPF),1)
+EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf.o
+EBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+else
+EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf-none.o
+EBPF_LIBS :=
+ifeq ($(MAKELEVEL),0)
+$(info eBPF backend disabled ($(if $(EBPF_MISSING),missing: $(EBPF_MISSING),EBPF=0)): sandbox-profile has the ptrace backend only)
+endif
+endif
+
 .PHONY: all deps check unit integration install uninstall clean format-check format shellcheck \
 	policies eval
 all: $(PROGRAMS) $(FIXTURE_BIN)
@@ -67,8 +95,37 @@ $(BUILD)/%.o: %.c $(BUILD)/%.d
 $(BUILD)/libsandbox.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/sandbox-profile: $(PROFILER_OBJ) $(EBPF_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a $(BUILD)/ebpf.cfg
+	$(CC) $(LDFLAGS) -o $@ $(filter-out %.cfg,$^) $(LDLIBS) $(EBPF_LIBS)
+
+# EBPF's value in this tree, rewritten only when it changes: a switch
+# relinks the profiler with the other variant.
+$(BUILD)/ebpf.cfg: FORCE
+	@mkdir -p $(dir $@)
+	@echo $(EBPF) | cmp -s - $@ || echo $(EBPF) >$@
+.PHONY: FORCE
+
+ifeq ($(EBPF),1)
+$(EBPF_DIR)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+# CO-RE: clang -target bpf against the kernel's BTF; bpftool embeds the
+# object in a skeleton header that ebpf.c includes.
+$(EBPF_DIR)/record.bpf.o: lib/ebpf/record.bpf.c lib/ebpf/record.h $(EBPF_DIR)/vmlinux.h
+	$(BPF_CLANG) -O2 -g -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
+		-I$(EBPF_DIR) -Ilib/ebpf -c -o $@ $<
+
+$(EBPF_DIR)/record.skel.h: $(EBPF_DIR)/record.bpf.o
+	$(BPFTOOL) gen skeleton $< name sb_record > $@.tmp && mv $@.tmp $@
+
+$(EBPF_OBJ): $(EBPF_DIR)/record.skel.h
+$(EBPF_OBJ): ALL_CFLAGS += -I$(EBPF_DIR) -DSB_HAVE_EBPF
+else
+$(EBPF_OBJ): lib/ebpf/ebpf.c $(EBPF_OBJ:.o=.d)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+endif
 
 $(BUILD)/sandbox-run: $(LAUNCHER_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -77,10 +134,11 @@ $(BUILD)/sandbox-policy: $(TOOL_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests may include the programs' CLI parsers (profiler/cli.c, launcher/cli.c).
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/%.d $(BUILD)/libsandbox.a $(COMMON_OBJ) $(EBPF_OBJ) $(BUILD)/ebpf.cfg $(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iprofiler -Ilauncher $(LDFLAGS) -o $@ $< \
-		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(COMMON_OBJ) $(BUILD)/libsandbox.a $(LDLIBS) -lcmocka
+		$(filter-out %/main.o,$(PROFILER_OBJ) $(LAUNCHER_OBJ)) $(EBPF_OBJ) $(COMMON_OBJ) $(BUILD)/libsandbox.a \
+		$(LDLIBS) $(EBPF_LIBS) -lcmocka
 
 # Fixtures are traced programs: never sanitized (ASan adds syscalls of its own).
 $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
@@ -93,7 +151,7 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c $(BUILD)/fixtures/%.d
 # That holds for the .d files named in DEPFILES (add new outputs' there); any
 # other object built by the %.o rule still builds, and its .d is still read
 # (and kept: .PRECIOUS), but a missing one does not force a rebuild.
-DEPFILES := $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) \
+DEPFILES := $(LIB_OBJ:.o=.d) $(EBPF_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(PROFILER_OBJ:.o=.d) $(LAUNCHER_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) $(FIXTURE_BIN:=.d)
 $(DEPFILES):
 $(BUILD)/%.d: ;

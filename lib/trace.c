@@ -60,8 +60,10 @@ static bool wants_entry_stops(const struct sb_trace *tr, const struct sb_thread 
 {
 	const struct sb_proc *p = t->proc;
 
-	if (tr->o.mode != SB_TRACE_SYSCALL || p->ph.phase != SB_PHASE_INIT)
+	if (tr->o.mode != SB_TRACE_SYSCALL)
 		return false;
+	if (p->ph.phase != SB_PHASE_INIT)
+		return tr->o.trace_serving;
 	return !tr->o.lazy_until_armed || sb_phase_armed(tr->o.rules, tr->o.nrules, &p->ph, t->armed);
 }
 
@@ -292,7 +294,7 @@ static void set_child_phase(struct sb_proc *c, const struct sb_proc *parent)
 /* A new thread joins its creator's process; a new process starts in its
  * creator's phase. Either way the thread inherits its creator thread's
  * armed rules (none known for the root). */
-static struct sb_thread *new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator)
+struct sb_thread *sb_trace_new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator)
 {
 	pid_t tgid = 0, ppid = 0;
 	struct sb_proc *p;
@@ -327,7 +329,7 @@ void sb_trace_clone_event(struct sb_trace *tr, struct sb_thread *t)
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0 || !msg || sb_tree_find(tr, (pid_t)msg))
 		return;
-	if (!new_task(tr, (pid_t)msg, t)) {
+	if (!sb_trace_new_task(tr, (pid_t)msg, t)) {
 		tr->fatal = -ENOMEM;
 		return;
 	}
@@ -345,7 +347,7 @@ static void on_clone(struct sb_trace *tr, struct sb_thread *t)
 /* The program as the user named it: argv[0] from /proc, read at the exec
  * stop before the program can rewrite it (/proc/PID/exe would name the
  * symlink's target: redis-server is redis-check-rdb). */
-static void read_argv0(struct sb_proc *p)
+void sb_trace_read_argv0(struct sb_proc *p)
 {
 	char path[64];
 
@@ -376,7 +378,7 @@ static void on_exec(struct sb_trace *tr, struct sb_thread *t)
 	sb_transition_abort(tr, p);
 	p->execs++;
 	p->program_started = true;
-	read_argv0(p);
+	sb_trace_read_argv0(p);
 	if (tr->o.ops && tr->o.ops->exec)
 		tr->o.ops->exec(tr->o.ctx, p);
 	sb_trace_resume(tr, t);
@@ -496,7 +498,7 @@ struct sb_trace *sb_trace_start(const char *path, char *const argv[], const stru
 		r = -errno;
 		goto kill;
 	}
-	struct sb_thread *t = new_task(tr, tr->root, NULL);
+	struct sb_thread *t = sb_trace_new_task(tr, tr->root, NULL);
 	if (!t) {
 		r = -ENOMEM;
 		goto kill;
@@ -554,6 +556,8 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 	struct event ev;
 
 	while (!tr->fatal && (!tr->root_done || tr->ntraced > 0 || tr->queue.n)) {
+		if (tr->o.stop && *tr->o.stop)
+			break;
 		next_event(tr, &ev);
 		dispatch(tr, &ev);
 		if (tr->nsettling)
@@ -564,6 +568,10 @@ int sb_trace_run(struct sb_trace *tr, int *status)
 		}
 		if (ev.kind == EVT_NONE && !tr->nsettling && ev.tid < 0)
 			break; /* ECHILD: nothing left */
+	}
+	if (tr->attached) {
+		sb_trace_detach_all(tr); /* what we attached to is never killed */
+		return tr->fatal;
 	}
 	if (tr->fatal) {
 		kill_all(tr);

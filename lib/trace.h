@@ -142,6 +142,13 @@ struct sb_trace_opts {
 	 * (filter.h, sb_filter_lazy): a process runs with PTRACE_CONT until one
 	 * of them arms it, then stops at every syscall entry. */
 	bool lazy_until_armed;
+	/* SB_TRACE_SYSCALL: stop at every entry in serving too (--attach
+	 * records serving; there is no filter to answer RET_TRACE). */
+	bool trace_serving;
+	/* Set (by a signal handler) to end sb_trace_run early: it returns 0 at
+	 * the next event or interrupted wait, after detaching every process
+	 * (sb_trace_attach's way to stop). */
+	volatile int *stop;
 	/* Make the tracer non-dumpable once the child is seized, before the
 	 * program runs (no same-uid process may write the tracer's memory). */
 	bool protect_tracer;
@@ -182,6 +189,16 @@ int sb_trace_run(struct sb_trace *tr, int *status);
  * t vanished (p is back in init); or -errno with the reason in why. */
 int sb_trace_inject(struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
                     const struct sock_fprog *prog, char *why, size_t whylen);
+
+/* attach.c: trace every thread of running process pid from now on, in
+ * serving (mode SB_TRACE_SYSCALL, trace_serving), with PTRACE_SEIZE and
+ * without PTRACE_O_EXITKILL: if the tracer dies, even by SIGKILL, the
+ * kernel detaches every tracee and none is killed. Its children from now
+ * on are traced too. Nothing is spawned; sb_trace_run returns when pid is
+ * gone or *o->stop is set, and never kills what it traces: on a fatal
+ * error it detaches. Returns NULL with errno set (EPERM: another tracer,
+ * or not allowed; EAGAIN: a thread is stopped, by SIGSTOP or the like). */
+struct sb_trace *sb_trace_attach(pid_t pid, const struct sb_trace_opts *o);
 
 pid_t sb_trace_root_pid(const struct sb_trace *tr);
 /* The records of the processes traced now, in order of appearance. */

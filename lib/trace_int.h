@@ -37,6 +37,7 @@ struct sb_trace {
 	int exec_err;     /* errno of a failed initial execve, 0 if none */
 	int err_fd;       /* read end of the child's close-on-exec error pipe */
 	int base_filters; /* the tracer's own Seccomp_filters */
+	bool attached;    /* sb_trace_attach: never kill, detach */
 	unsigned long foreign;
 	unsigned long stops; /* ptrace stops handled: the cost of tracing */
 	struct timespec t0;
@@ -58,6 +59,14 @@ pid_t sb_wait_any(struct sb_trace *tr, int flags, int *status);
  * (stopped, *status), 0 (it exited: the exit is queued for the main loop),
  * or -errno. */
 int sb_wait_stop(struct sb_trace *tr, pid_t tid, int *status);
+
+/* trace.c: a new task's record, in its creator's process (or a new one,
+ * the root's when creator is NULL). */
+struct sb_thread *sb_trace_new_task(struct sb_trace *tr, pid_t tid, const struct sb_thread *creator);
+void sb_trace_read_argv0(struct sb_proc *p);
+
+/* attach.c: let every traced process go (the end of an attach). */
+void sb_trace_detach_all(struct sb_trace *tr);
 
 /* tree.c: threads and processes */
 struct sb_thread *sb_tree_find(struct sb_trace *tr, pid_t tid);

@@ -58,7 +58,7 @@ pid_t sb_wait_any(struct sb_trace *tr, int flags, int *status)
 	}
 	do
 		r = waitpid(-1, status, __WALL | flags);
-	while (r < 0 && errno == EINTR);
+	while (r < 0 && errno == EINTR && !(tr->o.stop && *tr->o.stop));
 	return r < 0 ? -errno : r;
 }
 

@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 const char profile_usage[] =
     "Usage: sandbox-profile [OPTIONS] [--] PROGRAM [ARGS...]\n"
-    "Run PROGRAM under ptrace and write the syscalls of its init and serving\n"
-    "phases as a sandbox-policy(5) file.\n"
+    "       sandbox-profile [OPTIONS] --attach=PID\n"
+    "Run PROGRAM under ptrace (or count its calls in kernel with eBPF) and write\n"
+    "the syscalls of its init and serving phases as a sandbox-policy(5) file.\n"
+    "With --attach, record a running process into the serving phase instead.\n"
     "\n"
     "  -m, --phase-marker=SPEC   where init ends: SYSCALL[,SYSCALL...] (a family such as\n"
     "                            accept also matches accept4), auto, or none (default)\n"
@@ -25,6 +29,12 @@ const char profile_usage[] =
     "                            profiled the way sandbox-run will run it)\n"
     "      --args=MODE           argument conditions: danger (default: deny only the\n"
     "                            dangerous values never seen), exact, or off\n"
+    "      --backend=NAME        ptrace (default), ebpf (in-kernel counting, as root),\n"
+    "                            or auto (ebpf if it loads, else ptrace)\n"
+    "  -p, --attach=PID          record running process PID (its threads, and its\n"
+    "                            children from now on) into [serving], until SIGINT,\n"
+    "                            SIGTERM or --duration; it is left running untraced\n"
+    "      --duration=SECONDS    with --attach: stop after SECONDS\n"
     "  -T, --tree                print the process tree (default unless --quiet)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -33,7 +43,7 @@ const char profile_usage[] =
     "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
     "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
-enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS, OPT_ARGS };
+enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS, OPT_ARGS, OPT_BACKEND, OPT_DURATION };
 
 static const struct option longopts[] = {
     {"phase-marker", required_argument, NULL, 'm'},
@@ -45,6 +55,9 @@ static const struct option longopts[] = {
     {"settle-timeout", required_argument, NULL, OPT_SETTLE},
     {"capabilities", required_argument, NULL, OPT_CAPS},
     {"args", required_argument, NULL, OPT_ARGS},
+    {"backend", required_argument, NULL, OPT_BACKEND},
+    {"attach", required_argument, NULL, 'p'},
+    {"duration", required_argument, NULL, OPT_DURATION},
     {"tree", no_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -78,6 +91,20 @@ static int parse_args_mode(const char *s, enum sb_args_mode *out, char *err, siz
 	return -1;
 }
 
+static int set_backend(struct profile_opts *o, const char *name, char *err, size_t errlen)
+{
+	static const char *const names[] = {"ptrace", "ebpf", "auto"};
+	static const enum backend values[] = {BACKEND_PTRACE, BACKEND_EBPF, BACKEND_AUTO};
+
+	for (size_t i = 0; i < SB_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i])) {
+			o->backend = values[i];
+			return 0;
+		}
+	snprintf(err, errlen, "--backend: expected ptrace, ebpf or auto, got '%s'", name);
+	return -1;
+}
+
 static int parse_one(int c, void *opts, char *err, size_t errlen)
 {
 	struct profile_opts *o = opts;
@@ -98,6 +125,17 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "--marker-fd: not a file descriptor: '%s'", optarg);
 		return -1;
 	case OPT_ARGS: return parse_args_mode(optarg, &o->args, err, errlen);
+	case OPT_BACKEND: return set_backend(o, optarg, err, errlen);
+	case 'p':
+		if (sb_parse_int(optarg, 1, 1 << 22, &o->attach_pid) == 0)
+			return 0;
+		snprintf(err, errlen, "--attach: not a process id: '%s'", optarg);
+		return -1;
+	case OPT_DURATION:
+		if (sb_parse_int(optarg, 1, 7 * 24 * 3600, &o->duration_s) == 0)
+			return 0;
+		snprintf(err, errlen, "--duration: expected 1 to 604800 seconds, got '%s'", optarg);
+		return -1;
 	case OPT_SETTLE: return sb_option_settle_timeout(optarg, &o->settle_timeout_ms, err, errlen);
 	case OPT_DEFAULT:
 		if (sb_action_parse(optarg, &o->def) == 0 && o->def.kind != SB_ACT_ALLOW)
@@ -137,11 +175,33 @@ static int check_markers(const struct profile_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* --attach records serving only: the rule that ends init is the policy's
+ * (--phase-marker=LIST, or the merged file's); auto has nothing to detect. */
+static int check_attach(const struct profile_opts *o, char *err, size_t errlen)
+{
+	if (!o->attach_pid && o->duration_s) {
+		snprintf(err, errlen, "--duration needs --attach");
+		return -1;
+	}
+	if (o->attach_pid && o->argv[0]) {
+		snprintf(err, errlen, "--attach records a running process: no PROGRAM ('%s')", o->argv[0]);
+		return -1;
+	}
+	if (o->attach_pid && o->marker_mode == MARKER_AUTO) {
+		snprintf(err, errlen,
+		         "--attach records serving only: --phase-marker=auto has nothing to detect");
+		return -1;
+	}
+	return 0;
+}
+
 static int check(const struct profile_opts *o, char *err, size_t errlen)
 {
 	if (o->help || o->version)
 		return 0;
-	if (!o->argv[0]) {
+	if (check_attach(o, err, errlen) < 0)
+		return -1;
+	if (!o->argv[0] && !o->attach_pid) {
 		snprintf(err, errlen, "no program given (see --help)");
 		return -1;
 	}
@@ -157,7 +217,7 @@ int profile_parse_args(int argc, char **argv, struct profile_opts *o, char *err,
 	memset(o, 0, sizeof(*o));
 	o->marker_fd = -1;
 	o->def.kind = SB_ACT_KILL;
-	int first = sb_parse_options(argc, argv, "m:o:MTqhV", longopts, parse_one, o, err, errlen);
+	int first = sb_parse_options(argc, argv, "m:o:Mp:TqhV", longopts, parse_one, o, err, errlen);
 
 	if (first < 0)
 		return -1;

@@ -13,6 +13,13 @@ enum marker_mode {
 	MARKER_AUTO, /* detected: see sb_phase_auto_rules */
 };
 
+enum backend {
+	BACKEND_DEFAULT, /* ptrace, nothing said about it */
+	BACKEND_PTRACE,
+	BACKEND_EBPF,
+	BACKEND_AUTO, /* ebpf if it loads, else ptrace */
+};
+
 struct profile_opts {
 	enum marker_mode marker_mode;
 	const char *markers;      /* MARKER_LIST: comma-separated */
@@ -24,11 +31,14 @@ struct profile_opts {
 	const char *capabilities; /* kept while profiling and in the policy; NULL: none */
 	int settle_timeout_ms;
 	enum sb_args_mode args; /* argument conditions (args.h) */
+	enum backend backend;
+	int attach_pid; /* --attach: record this running process; 0: run argv */
+	int duration_s; /* --attach: stop after this long; 0: at SIGINT/SIGTERM */
 	bool tree;
 	bool quiet;
 	bool help;
 	bool version;
-	char **argv; /* the program and its arguments */
+	char **argv; /* the program and its arguments (--attach: none) */
 };
 
 /* Returns 0, or -1 with a message in err (usage error: exit 125). */

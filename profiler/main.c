@@ -18,7 +18,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cli.h"
+#include "ebpf/ebpf.h"
 #include "exec.h"
 #include "caps.h"
 #include "digest.h"
@@ -74,7 +76,10 @@ static void describe_run(struct sb_policy *p, const struct profile_opts *o)
 	p->def = o->def;
 	if (o->capabilities && sb_caps_parse(o->capabilities, &p->caps, bad, sizeof(bad)) < 0)
 		sb_die("--capabilities: unknown capability '%s'", bad);
-	used = (size_t)snprintf(c, SB_COMMENT_LEN, "profiled:");
+	if (o->attach_pid)
+		used = (size_t)snprintf(c, SB_COMMENT_LEN, "attached to pid %d:", o->attach_pid);
+	else
+		used = (size_t)snprintf(c, SB_COMMENT_LEN, "profiled:");
 	for (char **a = o->argv; *a && used < SB_COMMENT_LEN; a++) {
 		/* quoted as a shell would need it, so the line can be rerun */
 		bool plain = **a && strspn(*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -183,9 +188,47 @@ static int start_failure(const char *prog, int r, int status)
 	return code;
 }
 
+static void warn_lost(const struct profiler *pr)
+{
+	if (pr->lost)
+		sb_warn("%llu processes or threads were not tracked (the kernel's table was full): the "
+		        "policy written misses their calls",
+		        (unsigned long long)pr->lost);
+}
+
+/* The backend of this run: the eBPF recorder loaded (returned), or NULL
+ * for ptrace. Unless it is the default, one line says which and why. An
+ * eBPF backend asked for by name that cannot load ends the run (125)
+ * before the program starts. */
+static struct sb_ebpf *choose_backend(const struct profiler *pr)
+{
+	const struct profile_opts *o = pr->opts;
+	struct sb_ebpf *e = NULL;
+	char why[512];
+	int r;
+
+	if (o->backend == BACKEND_DEFAULT)
+		return NULL;
+	if (o->backend == BACKEND_PTRACE) {
+		if (!o->quiet)
+			fprintf(stderr, "%s: backend: ptrace (--backend=ptrace)\n", sb_progname);
+		return NULL;
+	}
+	r = sb_ebpf_open(&e, pr->nrules ? pr->rules : NULL, pr->nrules, why, sizeof(why));
+	if (r < 0 && o->backend == BACKEND_EBPF)
+		sb_die("--backend=ebpf: %s; nothing was run", why);
+	if (!o->quiet && r < 0)
+		fprintf(stderr, "%s: backend: ptrace (auto: the eBPF backend is unavailable: %s)\n",
+		        sb_progname, why);
+	else if (!o->quiet)
+		fprintf(stderr, "%s: backend: ebpf (%s: the BPF recorder loaded and attached)\n", sb_progname,
+		        o->backend == BACKEND_AUTO ? "auto" : "--backend=ebpf");
+	return e;
+}
+
 /* Trace the program to its end; the policy is written unless it could not
  * be started. Returns the exit status. */
-static int profile(struct profiler *pr, const char *path, const char *out)
+static int profile(struct profiler *pr, struct sb_ebpf *e, const char *path, const char *out)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	const struct profile_opts *o = pr->opts;
@@ -194,11 +237,12 @@ static int profile(struct profiler *pr, const char *path, const char *out)
 
 	if (r < 0)
 		sb_die("cannot forward signals: %s", strerror(-r));
-	r = profiler_run(pr, path, &status);
-	if (!pr->trace) {
+	r = e ? profiler_run_ebpf(pr, e, path, &status) : profiler_run(pr, path, &status);
+	if (e ? r < 0 && status == -1 : !pr->trace) {
 		sb_forward_end();
 		sb_die("cannot trace %s: %s", path, strerror(-r));
 	}
+	warn_lost(pr);
 	if (sb_spawn_failed_step(r, status) != SB_SPAWN_NONE)
 		return start_failure(path, r, status);
 	if (r < 0 && status != -1)
@@ -208,7 +252,48 @@ static int profile(struct profiler *pr, const char *path, const char *out)
 	save(pr->policy, o, out);
 	if (!o->quiet)
 		report_summary(pr, out, status);
-	return r < 0 ? SB_EXIT_LAUNCHER : sb_exit_status(status);
+	return r < 0 || pr->lost ? SB_EXIT_LAUNCHER : sb_exit_status(status);
+}
+
+/* --attach records [serving] under the rule that ends init: the one
+ * --phase-marker names, or the merged policy's. */
+static void attach_rule(struct profiler *pr, const struct sb_policy *old)
+{
+	if (pr->policy->has_transition)
+		return;
+	if (!old || !old->has_transition)
+		sb_die("--attach records a [serving] set: name the rule with --phase-marker, or --merge "
+		       "into a two-phase policy");
+	pr->policy->has_transition = true;
+	pr->policy->tr = old->tr;
+}
+
+/* Record the running process until a stop signal, --duration or its exit;
+ * the policy is written unless nothing could be recorded. Returns 0, or
+ * 125 if the recording failed or missed something. */
+static int attach(struct profiler *pr, struct sb_ebpf *e, const char *out)
+{
+	const struct profile_opts *o = pr->opts;
+	struct attach a;
+	int r = attach_begin(&a, o->attach_pid, o->duration_s);
+
+	if (r == 0 && e)
+		r = profiler_attach_ebpf(pr, e, &a);
+	else if (r == 0)
+		r = profiler_attach_ptrace(pr, &a);
+	attach_finish(&a);
+	if (r == -EAGAIN && !pr->procs)
+		sb_die("cannot record pid %d: it is stopped (SIGSTOP or the like); attach once it runs",
+		       o->attach_pid);
+	if (r < 0 && !pr->procs)
+		sb_die("cannot record pid %d: %s; nothing was written", o->attach_pid, strerror(-r));
+	if (r < 0)
+		sb_warn("recording failed: %s; writing what was seen", strerror(-r));
+	warn_lost(pr);
+	save(pr->policy, o, out);
+	if (!o->quiet)
+		report_summary(pr, out, 0);
+	return r < 0 || pr->lost ? SB_EXIT_LAUNCHER : 0;
 }
 
 int main(int argc, char **argv)
@@ -230,9 +315,16 @@ int main(int argc, char **argv)
 		printf("sandbox-profile %s\n", SB_VERSION);
 		return 0;
 	}
-	r = sb_resolve_program(o.argv[0], path, sizeof(path));
-	if (r < 0)
+	char **attached = NULL;
+	if (o.attach_pid) {
+		r = attach_argv(o.attach_pid, &attached);
+		if (r < 0)
+			sb_die("--attach: process %d: %s", o.attach_pid,
+			       r == -ESRCH ? "no such process (or it has no command line)" : strerror(-r));
+		o.argv = attached;
+	} else if ((r = sb_resolve_program(o.argv[0], path, sizeof(path))) < 0) {
 		return start_failure(o.argv[0], r, 0);
+	}
 	sb_autofree char *default_out = o.output ? NULL : default_output(o.argv[0]);
 	const char *out = o.output ? o.output : default_out;
 	sb_autofree struct sb_policy *old = o.merge ? load_existing(out) : NULL;
@@ -247,8 +339,13 @@ int main(int argc, char **argv)
 		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
 		sb_die("%s", err);
+	if (o.attach_pid)
+		attach_rule(&pr, old);
 	check_output(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
-	r = profile(&pr, path, out);
+	struct sb_ebpf *e = choose_backend(&pr);
+	r = o.attach_pid ? attach(&pr, e, out) : profile(&pr, e, path, out);
+	sb_ebpf_close(e);
+	attach_argv_free(attached);
 	sb_trace_free(pr.trace);
 	profiler_free(&pr);
 	free(pr.policy);

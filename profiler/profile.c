@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "attach.h"
 #include "caps.h"
 #include "filter.h"
 #include "forward.h"
@@ -130,13 +131,16 @@ static void record_auto(struct profiler *pr, struct sb_proc *p)
 		add_marker(&pol->tr, r.markers[i]);
 }
 
-static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
+void profiler_transitioned(struct profiler *pr, struct sb_proc *p)
 {
-	struct profiler *pr = ctx;
-
 	pr->transitions++;
 	if (pr->opts->marker_mode == MARKER_AUTO)
 		record_auto(pr, p);
+}
+
+static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t)
+{
+	profiler_transitioned(ctx, p);
 	return 0;
 }
 
@@ -186,10 +190,18 @@ static const struct sb_trace_ops ops = {
     .syscall_exit = on_syscall_exit,
 };
 
+int profiler_confine(const struct profiler *pr)
+{
+	int r = sb_caps_drop(pr->policy->caps);
+
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	return r;
+}
+
 /* In the child, the program is set up as sandbox-run will run it, so that
- * what is learned is what will be enforced: only the capabilities the policy
- * keeps (a root program without CAP_DAC_OVERRIDE takes its EACCES paths),
- * no_new_privs, then one SECCOMP_RET_TRACE stop per syscall of every ABI. */
+ * what is learned is what will be enforced (profiler_confine), then one
+ * SECCOMP_RET_TRACE stop per syscall of every ABI. */
 static int install_trace_filter(void *ctx)
 {
 	struct profiler *pr = ctx;
@@ -197,9 +209,7 @@ static int install_trace_filter(void *ctx)
 	int r = sb_filter_build(pr->policy, SB_FILTER_PROFILE, SB_MODE_ENFORCE, &f);
 
 	if (r == 0)
-		r = sb_caps_drop(pr->policy->caps);
-	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		r = -errno;
+		r = profiler_confine(pr);
 	if (r == 0)
 		r = seccomp_load(f);
 	seccomp_release(f);
@@ -233,7 +243,7 @@ static void profiler_conditions(struct profiler *pr)
 /* What a new policy gets when its run ends: `baseline = harmless`, every
  * member of each equal-power family the run made a call of, and the
  * argument conditions. */
-static void profiler_generalize(struct profiler *pr)
+void profiler_generalize(struct profiler *pr)
 {
 	/* A merge into an existing policy keeps that policy's baseline: the
 	 * counts this run saw are listed either way. */
@@ -264,6 +274,72 @@ int profiler_run(struct profiler *pr, const char *path, int *status)
 	sb_forward_target(0);
 	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
 		profiler_keep_proc(p); /* still traced after a fatal error */
+	pr->foreign = sb_trace_foreign_calls(pr->trace);
+	profiler_generalize(pr);
+	return r;
+}
+
+/* --attach with ptrace: the stop signals and --duration's alarm set the
+ * engine's stop flag. The handler re-arms a 1 s alarm: a signal that lands
+ * between the engine's test of the flag and its waitpid ends that wait a
+ * second later at most. */
+static volatile int stop_flag;
+static volatile int stop_signo;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_flag)
+		stop_signo = sig;
+	stop_flag = 1;
+	alarm(1);
+}
+
+static int catch_stop_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
+	struct sigaction sa = {.sa_handler = on_stop_signal}; /* no SA_RESTART: waitpid returns */
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < SB_ARRAY_SIZE(sigs); i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -errno;
+		sigaddset(&set, sigs[i]);
+	}
+	return sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ? -errno : 0;
+}
+
+int profiler_attach_ptrace(struct profiler *pr, struct attach *a)
+{
+	struct sb_trace_opts o = {
+	    .mode = SB_TRACE_SYSCALL,
+	    .trace_serving = true,
+	    .stop = &stop_flag,
+	    .ops = &ops,
+	    .ctx = pr,
+	};
+	int r = catch_stop_signals(), status = 0;
+
+	if (r < 0)
+		return r;
+	pr->tail = &pr->procs;
+	pr->trace = sb_trace_attach(a->pid, &o);
+	if (!pr->trace)
+		return -errno;
+	if (!pr->opts->quiet)
+		attach_say_start(a, "ptrace");
+	if (a->duration_s)
+		alarm((unsigned)a->duration_s);
+	r = sb_trace_run(pr->trace, &status);
+	alarm(0);
+	for (const struct sb_proc *p = sb_trace_procs(pr->trace); p; p = p->next)
+		profiler_keep_proc(p); /* left to the kernel's detach at our exit */
+	pr->foreign = sb_trace_foreign_calls(pr->trace);
+	a->signo = stop_signo;
+	if (!pr->opts->quiet)
+		attach_say(a, !stop_flag              ? ATTACH_EXITED
+		              : stop_signo == SIGALRM ? ATTACH_DURATION
+		                                      : ATTACH_SIGNAL);
 	profiler_generalize(pr);
 	return r;
 }

@@ -33,6 +33,10 @@ struct profiler {
 	struct sb_proc *procs; /* copies of every process seen, in order */
 	struct sb_proc **tail;
 	struct cap_hints hints;
+	unsigned long foreign; /* foreign-ABI calls seen (either backend) */
+	uint64_t lost;         /* ebpf: processes or threads it could not track
+	                          (the run then fails: 125) */
+	bool in_kernel;        /* the eBPF backend ran: no settle step */
 };
 
 /* Refresh the copy of p kept for the report. */
@@ -52,6 +56,27 @@ int profiler_run(struct profiler *pr, const char *path, int *status);
 const uint8_t *hints_calls(struct profiler *pr);
 void hints_record(struct profiler *pr, const struct sb_thread *t, const struct sb_syscall *sc);
 void hints_report(const struct profiler *pr);
+/* In the child before execve, either backend: only the capabilities the
+ * policy keeps (a root program without CAP_DAC_OVERRIDE takes its EACCES
+ * paths), no_new_privs. 0 or -errno. */
+int profiler_confine(const struct profiler *pr);
+/* Process p reached serving by its own marker call. */
+void profiler_transitioned(struct profiler *pr, struct sb_proc *p);
+/* What a new policy gets when its run ends (baseline, families, the
+ * argument conditions of what pr->seen recorded). */
+void profiler_generalize(struct profiler *pr);
+
+/* --attach with ptrace (attach.h): record a.pid into serving until a stop
+ * signal, --duration or its end; it is left running, untraced. */
+struct attach;
+int profiler_attach_ptrace(struct profiler *pr, struct attach *a);
+
+/* ebpf_run.c: the same run with the eBPF backend, loaded in e (ebpf.h). */
+struct sb_ebpf;
+int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, int *status);
+/* The records of e as the report's copies and the policy's counts; t0 is
+ * the start (CLOCK_MONOTONIC, ns) transition times count from. */
+int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0);
 
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);

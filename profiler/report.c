@@ -58,11 +58,15 @@ static void print_transition(const struct profiler *pr, const struct sb_proc *pr
 	for (const struct sb_proc *p = procs; p; p = p->next) {
 		if (p->transition_nr < 0 || p->ph.phase != SB_PHASE_SERVING)
 			continue;
-		fprintf(stderr, "%s: transition: %s by pid %d tid %d at %.1f ms (settled in %.2f ms)\n",
-		        sb_progname, sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid,
-		        p->transition_tid, p->transition_ms, p->settle_ms);
+		fprintf(stderr, "%s: transition: %s by pid %d tid %d at %.1f ms ", sb_progname,
+		        sb_syscall_name(p->transition_nr, name, sizeof(name)), p->pid, p->transition_tid,
+		        p->transition_ms);
+		if (pr->in_kernel)
+			fputs("(in kernel, at the marker call: no settle step)\n", stderr);
+		else
+			fprintf(stderr, "(settled in %.2f ms)\n", p->settle_ms);
 	}
-	if (pr->policy->has_transition && !pr->transitions)
+	if (pr->policy->has_transition && !pr->transitions && !pr->opts->attach_pid)
 		fprintf(stderr, "%s: warning: no process reached the phase marker: [serving] is empty\n",
 		        sb_progname);
 }
@@ -156,9 +160,9 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 	hints_report(pr);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);
-	if (sb_trace_foreign_calls(pr->trace))
+	if (pr->foreign)
 		fprintf(stderr, "%s: warning: %lu foreign-ABI (i386/x32) syscalls seen; policies deny them\n",
-		        sb_progname, sb_trace_foreign_calls(pr->trace));
+		        sb_progname, pr->foreign);
 	if (pr->opts->tree || !pr->opts->quiet) {
 		fprintf(stderr, "%s: process tree:\n", sb_progname);
 		if (procs)

@@ -1,0 +1,306 @@
+/* ebpf.c - load and drive the eBPF recorder (ebpf.h).
+ *
+ * Invariants: the rule table goes into the program's rodata before load,
+ * copied from struct sb_transition's bitmaps (the same table lib/phase.c
+ * tests); a task enters the tracked table only here (slot 0, attach) or in
+ * the kernel's fork hook, and the child waits until it is in, so its first
+ * call is seen.
+ */
+#include "ebpf.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#ifndef SB_HAVE_EBPF
+
+bool sb_ebpf_built(void)
+{
+	return false;
+}
+
+int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nrules, char *why,
+                 size_t whylen)
+{
+	*out = NULL;
+	snprintf(why, whylen, "this build has no eBPF backend (built without clang, libbpf or bpftool)");
+	return -ENOSYS;
+}
+
+int sb_ebpf_track_child(struct sb_ebpf *e, pid_t pid)
+{
+	return -ENOSYS;
+}
+
+int sb_ebpf_track_running(struct sb_ebpf *e, pid_t pid)
+{
+	return -ENOSYS;
+}
+
+int sb_ebpf_nprocs(const struct sb_ebpf *e)
+{
+	return 0;
+}
+
+int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
+{
+	return -ENOSYS;
+}
+
+uint64_t sb_ebpf_lost(const struct sb_ebpf *e)
+{
+	return 0;
+}
+
+void sb_ebpf_close(struct sb_ebpf *e)
+{
+}
+
+#else
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "record.skel.h"
+#include "util.h"
+
+struct sb_ebpf {
+	struct sb_record *skel;
+	int attached_threads; /* found by track_running's scans, not by a fork hook */
+};
+
+bool sb_ebpf_built(void)
+{
+	return true;
+}
+
+/* libbpf's own messages: the last warning is kept for the caller's reason,
+ * nothing is printed (lib/ never prints). */
+static char last_msg[256];
+
+static int keep_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN) {
+		vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+		last_msg[strcspn(last_msg, "\n")] = '\0';
+	}
+	return 0;
+}
+
+static void set_rules(struct sb_record *skel, const struct sb_transition *rules, int nrules)
+{
+	struct sb_ebpf_rules *r = (struct sb_ebpf_rules *)&skel->rodata->rules;
+
+	r->nrules = (uint32_t)nrules;
+	r->thread_start = sb_phase_thread_start(rules, nrules);
+	for (int i = 0; i < nrules; i++) {
+		_Static_assert(sizeof(r->rule[i].marker_set) == sizeof(rules[i].marker_set), "bitmap size");
+		memcpy(r->rule[i].marker_set, rules[i].marker_set, sizeof(r->rule[i].marker_set));
+		memcpy(r->rule[i].after_set, rules[i].after_set, sizeof(r->rule[i].after_set));
+		r->rule[i].fd = rules[i].fd;
+		r->rule[i].scope = (uint32_t)rules[i].scope;
+	}
+}
+
+static int fail(struct sb_record *skel, int r, const char *step, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s: %s%s%s", step, strerror(-r), last_msg[0] ? " (libbpf: " : "",
+	         last_msg[0] ? last_msg : "");
+	if (last_msg[0])
+		strncat(why, ")", whylen - strlen(why) - 1);
+	sb_record__destroy(skel);
+	return r;
+}
+
+int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nrules, char *why,
+                 size_t whylen)
+{
+	struct sb_record *skel;
+	int r;
+
+	*out = NULL;
+	if (nrules < 0 || nrules > SB_EBPF_RULES) {
+		snprintf(why, whylen, "at most %d transition rules", SB_EBPF_RULES);
+		return -EINVAL;
+	}
+	last_msg[0] = '\0';
+	libbpf_set_print(keep_msg);
+	skel = sb_record__open();
+	if (!skel)
+		return fail(NULL, -errno, "cannot open the BPF program", why, whylen);
+	set_rules(skel, rules, nrules);
+	r = sb_record__load(skel);
+	if (r < 0)
+		return fail(skel, r, "cannot load the BPF program", why, whylen);
+	r = sb_record__attach(skel);
+	if (r < 0)
+		return fail(skel, r, "cannot attach the BPF program", why, whylen);
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return fail(skel, -ENOMEM, "out of memory", why, whylen);
+	(*out)->skel = skel;
+	return 0;
+}
+
+static int add_thread(struct sb_ebpf *e, pid_t tid, uint32_t slot, uint32_t armed, uint64_t flags)
+{
+	struct sb_ebpf_thread t = {.slot = slot, .armed = armed};
+	uint32_t key = (uint32_t)tid;
+
+	if (bpf_map__update_elem(e->skel->maps.threads, &key, sizeof(key), &t, sizeof(t), flags) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Record 0, before any fork hook could hand out a slot: nothing is tracked
+ * yet, so nothing else writes nslots. */
+static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, uint32_t threads,
+                    const char *exe)
+{
+	struct sb_ebpf_proc *p = calloc(1, sizeof(*p));
+	uint32_t slot = 0;
+	int r = 0;
+
+	if (!p)
+		return -ENOMEM;
+	if (e->skel->bss->nslots != 0) {
+		free(p);
+		return -EBUSY;
+	}
+	p->pid = (uint32_t)pid;
+	p->phase = phase;
+	p->armed = e->skel->rodata->rules.thread_start;
+	p->rule = -1;
+	p->transition_nr = -1;
+	p->started = started;
+	p->threads_seen = threads;
+	snprintf(p->exe, sizeof(p->exe), "%s", exe);
+	if (bpf_map__update_elem(e->skel->maps.procs, &slot, sizeof(slot), p, sizeof(*p), BPF_ANY) < 0)
+		r = -errno;
+	free(p);
+	if (r == 0)
+		e->skel->bss->nslots = 1;
+	return r;
+}
+
+int sb_ebpf_track_child(struct sb_ebpf *e, pid_t pid)
+{
+	int r = new_root(e, pid, SB_PHASE_INIT, false, 1, "");
+
+	if (r == 0)
+		r = add_thread(e, pid, 0, e->skel->rodata->rules.thread_start, BPF_NOEXIST);
+	return r;
+}
+
+/* One pass over /proc/PID/task: the threads not tracked yet are added.
+ * Returns how many were added, or -errno. */
+static int scan_threads(struct sb_ebpf *e, pid_t pid, int *threads)
+{
+	char path[64];
+	struct dirent *d;
+	int added = 0, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while (r == 0 && (d = readdir(dir))) {
+		int tid = atoi(d->d_name);
+		if (tid <= 0)
+			continue;
+		r = add_thread(e, tid, 0, ~0u, BPF_NOEXIST);
+		if (r == -EEXIST)
+			r = 0;
+		else if (r == 0)
+			added++;
+	}
+	closedir(dir);
+	*threads += added;
+	return r < 0 ? r : added;
+}
+
+/* argv[0] from /proc/PID/cmdline, as the exec hook reads it. */
+static void read_argv0(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		n = (ssize_t)fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+int sb_ebpf_track_running(struct sb_ebpf *e, pid_t pid)
+{
+	char exe[SB_EBPF_EXE_LEN];
+
+	read_argv0(pid, exe, sizeof(exe));
+	int r = new_root(e, pid, SB_PHASE_SERVING, true, 0, exe);
+	int threads = 0;
+
+	while (r == 0 && (r = scan_threads(e, pid, &threads)) > 0)
+		r = 0;
+	e->attached_threads = threads;
+	return r < 0 ? r : 0;
+}
+
+int sb_ebpf_nprocs(const struct sb_ebpf *e)
+{
+	uint32_t n = e->skel->bss->nslots;
+	return n > SB_EBPF_SLOTS ? SB_EBPF_SLOTS : (int)n;
+}
+
+/* The threads of record `slot` still alive: the call each sleeps in since
+ * before its process's transition is a serving call (record.bpf.c, sleeper). */
+static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_proc *out)
+{
+	const struct bpf_map *m = e->skel->maps.threads;
+	struct sb_ebpf_thread t;
+	uint32_t key, next;
+	void *prev = NULL;
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) < 0)
+			continue; /* it exited meanwhile: its exit hook counted it */
+		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX)
+			out->counts[SB_PHASE_SERVING][t.last_nr]++;
+	}
+}
+
+int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
+{
+	uint32_t key = (uint32_t)slot;
+
+	if (bpf_map__lookup_elem(e->skel->maps.procs, &key, sizeof(key), out, sizeof(*out), 0) < 0)
+		return -errno;
+	if (slot == 0)
+		out->threads_seen += (uint32_t)e->attached_threads;
+	if (out->phase == SB_PHASE_SERVING)
+		add_sleepers(e, key, out);
+	return 0;
+}
+
+uint64_t sb_ebpf_lost(const struct sb_ebpf *e)
+{
+	return e->skel->bss->lost_procs + e->skel->bss->lost_threads;
+}
+
+void sb_ebpf_close(struct sb_ebpf *e)
+{
+	if (!e)
+		return;
+	sb_record__destroy(e->skel);
+	free(e);
+}
+
+#endif

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/* record.bpf.c - count the syscalls of one process tree per process and
+ * phase, in kernel.
+ *
+ * Invariants:
+ *  - a task is tracked iff its tid is in `threads`; every program returns
+ *    in its first instructions for any other task;
+ *  - a child is tracked from sched_process_fork, which runs in the creator
+ *    before the child is first woken: no call of a tracked tree escapes;
+ *  - counts live in maps, never in an event stream: nothing is lost in a
+ *    burst. What can be lost (a full table) is counted in lost_procs and
+ *    lost_threads, and the loader reports it;
+ *  - the phase rule is lib/phase.c's (sb_phase_marker_thread), on the rule
+ *    table the loader copied from struct sb_transition. A process's phase
+ *    moves init -> serving once, at the marker call itself, which is
+ *    counted in serving; every later call of every thread is serving (there
+ *    is no settle step: sandbox-profile(1), BACKENDS);
+ *  - the settle step's other half is kept: the call another thread sleeps
+ *    in at the transition returns in serving (under sandbox-run a detach
+ *    restarts it under F2), so a thread's last init call is counted in
+ *    serving too when it next enters the kernel or exits in a serving
+ *    process (the loader does it for threads still alive at the end).
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "record.h"
+
+#define NR_EXECVE     59
+#define X32_BIT       0x40000000
+#define TS_COMPAT     0x0002
+#define PHASE_INIT    0
+#define PHASE_SERVING 1
+#define SCOPE_THREAD  1
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct sb_ebpf_rules rules = {};
+
+__u32 nslots = 0; /* records handed out; the loader takes slot 0 */
+__u64 lost_procs = 0;
+__u64 lost_threads = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SB_EBPF_THREADS);
+	__type(key, __u32);
+	__type(value, struct sb_ebpf_thread);
+} threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SB_EBPF_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sb_ebpf_proc);
+} procs SEC(".maps");
+
+static __always_inline bool bit_test(const volatile __u8 *set, __u32 nr)
+{
+	return set[(nr / 8) & (SB_EBPF_BITMAP - 1)] & (1u << (nr % 8));
+}
+
+/* sb_phase_marker_thread: arm first (a call may be both an `after` call and
+ * a marker), then the first armed rule whose marker this is, fd matching. */
+static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t, __u32 nr,
+                                  struct pt_regs *regs)
+{
+	__u32 n = rules.nrules;
+
+	for (__u32 i = 0; i < SB_EBPF_RULES; i++)
+		if (i < n && bit_test(rules.rule[i].after_set, nr)) {
+			__sync_fetch_and_or(&p->armed, 1u << i);
+			__sync_fetch_and_or(&t->armed, 1u << i);
+		}
+	for (__u32 i = 0; i < SB_EBPF_RULES; i++) {
+		if (i >= n)
+			break;
+		__u32 bits = rules.rule[i].scope == SCOPE_THREAD ? t->armed : p->armed;
+		if (!(bits & (1u << i)) || !bit_test(rules.rule[i].marker_set, nr))
+			continue;
+		/* the kernel reads an fd argument as an int: the low 32 bits */
+		if (rules.rule[i].fd >= 0 && (__u32)BPF_CORE_READ(regs, di) != (__u32)rules.rule[i].fd)
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+/* The call t was in (or last made) when its process left init, once. */
+static __always_inline void sleeper(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t)
+{
+	if (!t->last_init)
+		return;
+	t->last_init = 0;
+	__sync_fetch_and_add(&p->counts[PHASE_SERVING][t->last_nr & (SB_EBPF_NR_MAX - 1)], 1);
+}
+
+/* i386 (int 0x80, TS_COMPAT) or x32 (bit 30 of the number). The task is a
+ * BTF pointer: a plain load, no helper call. */
+static __always_inline bool foreign(long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t)
+		return 0;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
+	if (!p)
+		return 0;
+	/* before the program's first execve, calls are the loader's setup */
+	if (!p->started && id != NR_EXECVE)
+		return 0;
+	if (foreign(id)) {
+		__sync_fetch_and_add(&p->foreign, 1);
+		return 0;
+	}
+	if (id < 0 || id >= SB_EBPF_NR_MAX)
+		return 0; /* no native syscall has such a number; nor has a policy */
+	__u32 nr = (__u32)id, phase = p->phase;
+	if (phase == PHASE_INIT && rules.nrules) {
+		int i = marker(p, t, nr, regs);
+		if (i >= 0) {
+			phase = PHASE_SERVING;
+			t->last_init = 0; /* it runs: it sleeps in nothing */
+			if (__sync_val_compare_and_swap(&p->phase, PHASE_INIT, PHASE_SERVING) == PHASE_INIT) {
+				p->rule = i;
+				p->transition_nr = (__s32)nr;
+				p->transition_tid = tid;
+				p->transition_ns = bpf_ktime_get_ns();
+			}
+		}
+	}
+	if (phase == PHASE_SERVING)
+		sleeper(p, t);
+	__sync_fetch_and_add(&p->counts[phase & 1][nr], 1);
+	t->last_nr = nr;
+	t->last_init = phase == PHASE_INIT;
+	return 0;
+}
+
+/* A new process: a record in a fresh slot, in its creator's phase, armed
+ * state and program (sb_tree_new_proc). */
+static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_struct *child, __u32 *slot)
+{
+	__u32 s = __sync_fetch_and_add(&nslots, 1);
+	struct sb_ebpf_proc *p = s < SB_EBPF_SLOTS ? bpf_map_lookup_elem(&procs, &s) : NULL;
+
+	if (!p)
+		return -1;
+	p->pid = (__u32)BPF_CORE_READ(child, tgid);
+	p->ppid = parent->pid;
+	p->phase = parent->phase;
+	p->armed = parent->armed;
+	p->rule = parent->rule;
+	p->transition_nr = -1;
+	p->started = parent->started;
+	p->threads_seen = 1;
+	bpf_probe_read_kernel(p->exe, sizeof(p->exe), parent->exe);
+	*slot = s;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(parent, pid);
+	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t)
+		return 0;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
+	if (!p)
+		return 0;
+	struct sb_ebpf_thread nt = {.slot = t->slot, .armed = t->armed}; /* no call yet */
+	__u32 ctid = (__u32)BPF_CORE_READ(child, pid);
+	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
+		__sync_fetch_and_add(&p->threads_seen, 1);
+	else if (new_proc(p, child, &nt.slot) < 0) {
+		__sync_fetch_and_add(&lost_procs, 1);
+		return 0;
+	}
+	if (bpf_map_update_elem(&threads, &ctid, &nt, BPF_NOEXIST) < 0)
+		__sync_fetch_and_add(&lost_threads, 1);
+	return 0;
+}
+
+/* execve by a non-leader thread: it takes the leader's tid (old_pid is
+ * the tid it had). argv[0] as the program named itself, as trace.c reads
+ * it from /proc/PID/cmdline. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(task, pid), old = (__u32)old_pid;
+	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &old);
+
+	if (!t)
+		return 0;
+	struct sb_ebpf_thread moved = *t;
+	if (old != tid) {
+		bpf_map_delete_elem(&threads, &old);
+		if (bpf_map_update_elem(&threads, &tid, &moved, BPF_ANY) < 0) {
+			__sync_fetch_and_add(&lost_threads, 1);
+			return 0;
+		}
+	}
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &moved.slot);
+	if (!p)
+		return 0;
+	p->started = 1;
+	__sync_fetch_and_add(&p->execs, 1);
+	unsigned long arg = BPF_CORE_READ(task, mm, arg_start);
+	if (bpf_probe_read_user_str(p->exe, sizeof(p->exe), (const void *)arg) < 0)
+		p->exe[0] = '\0';
+	return 0;
+}
+
+/* A thread ends; the last one of its group ends the process. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sb_exit, struct task_struct *task)
+{
+	__u32 tid = (__u32)BPF_CORE_READ(task, pid);
+	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t)
+		return 0;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
+	if (!p)
+		return 0;
+	if (p->phase == PHASE_SERVING)
+		sleeper(p, t);
+	bpf_map_delete_elem(&threads, &tid);
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	p->exit_status = BPF_CORE_READ(task, exit_code);
+	p->exited = 1;
+	return 0;
+}

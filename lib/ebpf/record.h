@@ -1,0 +1,66 @@
+/* record.h - the layout shared by the BPF recorder (record.bpf.c) and its
+ * loader (ebpf.c): the rule table in rodata, one record per process.
+ *
+ * Invariants: the rule table is struct sb_transition's bitmaps copied
+ * verbatim (policy.h), so the kernel tests the same table lib/phase.c does;
+ * a record's slot is never reused during a run (a pid reused after an exit
+ * gets a fresh slot), so a record read at the end is that process's alone.
+ */
+#ifndef SB_EBPF_RECORD_H
+#define SB_EBPF_RECORD_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define SB_EBPF_NR_MAX  512 /* SB_NR_MAX */
+#define SB_EBPF_BITMAP  (SB_EBPF_NR_MAX / 8)
+#define SB_EBPF_RULES   2 /* sb_phase_auto_rules fills two */
+#define SB_EBPF_SLOTS   1024
+#define SB_EBPF_THREADS 16384
+#define SB_EBPF_EXE_LEN 256
+#define SB_EBPF_PHASES  2
+
+struct sb_ebpf_rule {
+	__u8 marker_set[SB_EBPF_BITMAP];
+	__u8 after_set[SB_EBPF_BITMAP];
+	__s32 fd;    /* -1: any */
+	__u32 scope; /* enum sb_scope */
+};
+
+struct sb_ebpf_rules {
+	__u32 nrules;
+	__u32 thread_start; /* sb_phase_thread_start(): armed bits of a fresh thread */
+	struct sb_ebpf_rule rule[SB_EBPF_RULES];
+};
+
+/* A tracked thread (key: tid). */
+struct sb_ebpf_thread {
+	__u32 slot;      /* its process's record */
+	__u32 armed;     /* rules armed by this thread or its creator */
+	__u32 last_nr;   /* its latest call */
+	__u32 last_init; /* that call was counted in init and the thread has
+	                    not entered the kernel since: it may sleep in it */
+};
+
+/* A tracked process (key: slot). */
+struct sb_ebpf_proc {
+	__u32 pid;
+	__u32 ppid;
+	__u32 phase; /* enum sb_phase; moves init -> serving once, by cmpxchg */
+	__u32 armed; /* process-wide armed bits */
+	__s32 rule;  /* rule that fired, -1 */
+	__s32 transition_nr;
+	__u32 transition_tid;
+	__u32 started;       /* past the program's first execve */
+	__u64 transition_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 exited;
+	__s32 exit_status; /* wait status, valid when exited */
+	__u32 threads_seen;
+	__u32 execs;
+	__u64 foreign; /* i386 / x32 calls */
+	char exe[SB_EBPF_EXE_LEN];
+	__u64 counts[SB_EBPF_PHASES][SB_EBPF_NR_MAX];
+};
+
+#endif
