@@ -300,7 +300,7 @@ int main(int argc, char **argv)
 {
 	struct profile_opts o;
 	struct profiler pr = {.opts = &o};
-	char err[256], path[4096];
+	char err[256], path[4096] = "";
 	int r;
 
 	sb_progname = "sandbox-profile";
@@ -322,6 +322,11 @@ int main(int argc, char **argv)
 			sb_die("--attach: process %d: %s", o.attach_pid,
 			       r == -ESRCH ? "no such process (or it has no command line)" : strerror(-r));
 		o.argv = attached;
+		/* the binary it runs, for the policy's binary key */
+		char exe[64];
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", o.attach_pid);
+		ssize_t n = readlink(exe, path, sizeof(path) - 1);
+		path[n > 0 ? n : 0] = '\0';
 	} else if ((r = sb_resolve_program(o.argv[0], path, sizeof(path))) < 0) {
 		return start_failure(o.argv[0], r, 0);
 	}
@@ -332,7 +337,7 @@ int main(int argc, char **argv)
 	if (!pr.policy)
 		sb_die("out of memory");
 	describe_run(pr.policy, &o);
-	if ((r = sb_policy_set_binary(pr.policy, path)) < 0)
+	if (path[0] && (r = sb_policy_set_binary(pr.policy, path)) < 0)
 		sb_warn("cannot read %s for its SHA-256 (%s): the policy has no binary key", path,
 		        strerror(-r));
 	if (old && !o.capabilities)

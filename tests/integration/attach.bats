@@ -195,7 +195,7 @@ merge_load() {
 
 	port=$(free_port)
 	mkdir -p enforced
-	bg_start run run "$SB_RUN" --policy r.ini -- redis-server --port "$port" --bind 127.0.0.1 \
+	bg_start run run "$SB_RUN" --policy ./r.ini -- redis-server --port "$port" --bind 127.0.0.1 \
 		--daemonize no --dir "$PWD/enforced" --save '' --appendonly no --logfile ''
 	wait_redis "$port" 30 "$run"
 	load "$port" enforced
