@@ -18,15 +18,21 @@
  *    (spawn.c): a failed start is stored in a shared record that the keeper
  *    reads once the launcher is gone (it closed the close-on-exec socket, by
  *    its execve or by its exit), and reports as --fork does;
+ *  - the keeper learns the program's wait status without being its parent
+ *    (a zombie's /proc record, or the pidfd once reaped): the kill report
+ *    is --fork's, printed as the program ends, not before its caller can
+ *    see the status;
  *  - the keeper keeps stdout and stderr open until it is done: a caller that
  *    reads the program's output to its end also gets the keeper's report.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -37,6 +43,7 @@
 #include "exitcodes.h"
 #include "launch.h"
 #include "msg.h"
+#include "procfs.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -82,14 +89,75 @@ static bool report_start_failure(const struct launcher *L, int rec_fd)
 	return true;
 }
 
-/* Wait for the program to end. It is no child of ours: a pidfd says when it
- * exited, never how. */
-static void wait_gone(int pidfd)
+/* PIDFD_GET_INFO (Linux 6.15): a pidfd's holder reads the exit status of
+ * a process it is not the parent of, once that process was reaped. */
+struct pidfd_exit_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask, spare;
+};
+#define SB_PIDFD_GET_INFO  _IOWR(0xFF, 11, struct pidfd_exit_info)
+#define SB_PIDFD_INFO_EXIT (1ull << 3)
+
+static bool reaped_status(int pidfd, int *status)
+{
+	struct pidfd_exit_info i = {.mask = SB_PIDFD_INFO_EXIT};
+
+	if (ioctl(pidfd, SB_PIDFD_GET_INFO, &i) < 0 || !(i.mask & SB_PIDFD_INFO_EXIT))
+		return false;
+	*status = i.exit_code;
+	return true;
+}
+
+/* The exit_code field (52) of /proc/PID/stat: the wait status of a zombie. */
+static bool zombie_status(pid_t pid, int *status)
+{
+	char path[64], buf[1024];
+	int field = 2;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (sb_procfs_read(path, buf, sizeof(buf)) < 0 || !strrchr(buf, ')'))
+		return false;
+	for (char *s = strrchr(buf, ')') + 1; *s; s++)
+		if (*s == ' ' && ++field == 52)
+			return sscanf(s, " %d", status) == 1;
+	return false;
+}
+
+/* Wait for the program to end and get its wait status, though it is no
+ * child of ours. The pidfd says when it exited; its status is then the
+ * zombie's, in /proc, until its parent reaps it, and the pidfd's after.
+ * Read in that order and the pidfd asked again: the pid cannot have been
+ * reused while the pidfd still has no status. Returns false when neither
+ * could be read (a kernel before 6.15, and the parent was first). */
+static bool wait_status(pid_t pid, int pidfd, int *status)
 {
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int z;
 
-	while (pidfd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
+	if (pidfd < 0)
+		return false;
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
+	if (reaped_status(pidfd, status))
+		return true;
+	bool zombie = zombie_status(pid, &z);
+	if (reaped_status(pidfd, status))
+		return true;
+	*status = z;
+	return zombie;
+}
+
+/* The root detached (or never traced) ended: say how, as --fork would. */
+static void report_end(const struct launcher *L, int pidfd)
+{
+	int status;
+
+	if (wait_status(L->root, pidfd, &status))
+		report_exit(L, status);
+	else
+		report_detached_end(L);
 }
 
 /* Single phase, enforce: nothing to trace. Wait for the launcher's execve
@@ -101,16 +169,14 @@ static void keep_untraced(const struct launcher *L, struct keeper_io *k)
 
 	while (recv_all(k->sock, &c, 1) > 0)
 		;
-	if (report_start_failure(L, k->rec_fd))
-		return;
-	wait_gone(k->pidfd);
-	report_detached_end(L);
+	if (!report_start_failure(L, k->rec_fd))
+		report_end(L, k->pidfd);
 }
 
 /* After the handshake (our pid out, the launcher's go in, the seize's errno
  * back) the engine runs as under --fork. While the root is traced its exit
- * status comes to us; once it was detached at its transition only the
- * kernel's log can say that seccomp killed it. */
+ * status comes to us; once it was detached at its transition we learn it
+ * as the single-phase keeper does. */
 static void keep_traced(struct launcher *L, struct keeper_io *k)
 {
 	struct sb_trace_opts t = launcher_trace_opts(L);
@@ -134,12 +200,10 @@ static void keep_traced(struct launcher *L, struct keeper_io *k)
 		sb_warn("%s was killed: tracing failed: %s", L->path, strerror(-r));
 		return;
 	}
-	if (!L->root_ended) {
-		wait_gone(k->pidfd);
-		report_detached_end(L);
-	} else if (!report_start_failure(L, k->rec_fd)) {
+	if (!L->root_ended)
+		report_end(L, k->pidfd);
+	else if (!report_start_failure(L, k->rec_fd))
 		report_exit(L, L->root_status);
-	}
 }
 
 /* The keeper: out of the program's session, stdin closed, SIGPIPE ignored
@@ -152,7 +216,6 @@ SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io
 	signal(SIGPIPE, SIG_IGN);
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
-	k->pidfd = (int)syscall(SYS_pidfd_open, L->root, 0);
 	if (traced)
 		keep_traced(L, k);
 	else
@@ -164,7 +227,7 @@ SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io
 /* Double fork: the intermediate child exits at once, so the keeper is
  * reparented (to init or a subreaper) before the program exists. Returns
  * in the launcher only; 0 or -errno. */
-static int start_keeper(struct launcher *L, bool traced, int sock[2], int rec_fd)
+static int start_keeper(struct launcher *L, bool traced, int sock[2], int rec_fd, int pidfd)
 {
 	int st;
 	pid_t mid = fork();
@@ -174,7 +237,7 @@ static int start_keeper(struct launcher *L, bool traced, int sock[2], int rec_fd
 	if (mid == 0) {
 		pid_t k = fork();
 		if (k == 0) {
-			struct keeper_io io = {.sock = sock[1], .rec_fd = rec_fd, .pidfd = -1};
+			struct keeper_io io = {.sock = sock[1], .rec_fd = rec_fd, .pidfd = pidfd};
 			close(sock[0]);
 			keeper(L, traced, &io);
 		}
@@ -218,8 +281,10 @@ void launch_inplace(struct launcher *L, bool traced)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
 		sb_die("cannot start %s: %s", L->path, strerror(errno));
 	L->root = getpid();
+	/* ours, so certainly this process; close-on-exec, the keeper's copy stays */
+	int pidfd = (int)syscall(SYS_pidfd_open, L->root, 0);
 	clock_gettime(CLOCK_MONOTONIC, &L->started);
-	if ((r = start_keeper(L, traced, sock, rec_fd)) < 0)
+	if ((r = start_keeper(L, traced, sock, rec_fd, pidfd)) < 0)
 		sb_die("cannot start the keeper of %s: %s", L->path, strerror(-r));
 	if (traced)
 		await_seize(L, sock[0]);

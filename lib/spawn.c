@@ -163,7 +163,8 @@ enum sb_spawn_step sb_spawn_read_step(int err_fd)
 
 	if (err_fd < 0 || pread(err_fd, rec, sizeof(rec), 0) != (ssize_t)sizeof(rec) || rec[0] >= 0)
 		return SB_SPAWN_NONE;
-	return rec[1] == SB_SPAWN_SETUP || rec[1] == SB_SPAWN_EXEC ? (enum sb_spawn_step)rec[1] : SB_SPAWN_NONE;
+	return rec[1] == SB_SPAWN_SETUP || rec[1] == SB_SPAWN_EXEC ? (enum sb_spawn_step)rec[1]
+	                                                           : SB_SPAWN_NONE;
 }
 
 enum sb_spawn_step sb_spawn_failed_step(int err, int wait_status)

@@ -57,7 +57,6 @@ int sb_spawn_go(struct sb_spawn *s);
  * execve, 0 if it executed the program (or was killed before trying). */
 int sb_spawn_read_error(int err_fd);
 
-
 /* Which step failed, from the error and the child's wait status: NONE if
  * err is 0 or the status is no such exit (a signal ended the child around
  * its execve, or there is no status: the failure was the caller's). */

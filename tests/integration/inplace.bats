@@ -1,0 +1,210 @@
+#!/usr/bin/env bats
+# inplace.bats - sandbox-run execs the program in place (issue 9 item 5).
+#
+# The program runs with the pid its caller started, in single-phase mode,
+# in two-phase mode before its transition (traced) and after it
+# (detached); what tracing there is comes from a keeper that is no child of
+# the program and whose death during init kills it (PTRACE_O_EXITKILL).
+# Kill reports, fail-closed starts and complain mode stay as under --fork.
+# Every wait is bounded; no timing is asserted.
+
+bats_require_minimum_version 1.5.0
+
+load run_helpers
+
+# Policies: sleep single-phase (sleep1), sleep two-phase staying in init
+# (accept never comes: sleep-init), sleep two-phase serving once it sleeps
+# (sleep-serving, marker clock_nanosleep), sh printing its pid (sh1, and
+# sh2 whose transition is its write), int80 making its foreign call in
+# serving.
+setup_file() {
+	sbr_init
+	learn "$POL/sleep1.ini" -- sleep 0.01
+	learn "$POL/sleep-init.ini" -m accept -- sleep 0.01
+	learn "$POL/sleep-serving.ini" -m clock_nanosleep -- sleep 0.01
+	learn "$POL/sh1.ini" -- sh -c 'echo $$'
+	learn "$POL/sh2.ini" -m write -- sh -c 'echo $$'
+	learn "$POL/int80.ini" -m accept -- "$FIX/int80" serving
+	grep -qx 'transition = clock_nanosleep' "$POL/sleep-serving.ini"
+	grep -qx 'transition = write' "$POL/sh2.ini"
+}
+
+setup() {
+	sbr_init
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	sbr_cleanup
+}
+
+# execed PID FILE - PID runs FILE now (past its execve), bounded (10 s).
+execed() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[[ /proc/$1/exe -ef $2 ]] && return 0
+		sleep 0.02
+	done
+	echo "pid $1 never ran $2 (exe: $(readlink "/proc/$1/exe"))" >&2
+	return 1
+}
+
+# tracer_of PID - print PID's TracerPid (0: not traced).
+tracer_of() {
+	awk '$1 == "TracerPid:" { print $2 }' "/proc/$1/status"
+}
+
+# wait_traced_by_nobody PID - the transition detached PID (bounded: 10 s).
+wait_untraced() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[[ $(tracer_of "$1") == 0 ]] && return 0
+		sleep 0.02
+	done
+	echo "pid $1 still traced by $(tracer_of "$1")" >&2
+	return 1
+}
+
+# start_sleep POLICY - `sandbox-run --policy POLICY -- sleep 30` in the
+# background; PID is $!, and must be sleep itself once it has exec'd.
+start_sleep() {
+	bg_start PID "$BATS_TEST_TMPDIR/run" "$RUN" --policy "$POL/$1.ini" -- sleep 30
+	execed "$PID" /usr/bin/sleep
+}
+
+# children_of PID - every child of every thread of PID.
+children_of() {
+	cat /proc/"$1"/task/*/children 2>/dev/null
+}
+
+@test "pid: \$! of sandbox-run is the program once it exec'd (single phase, init, serving)" {
+	local pol
+	for pol in sleep1 sleep-init sleep-serving; do
+		start_sleep "$pol"
+		[ "$(cat /proc/"$PID"/comm)" = sleep ]
+		[ -z "$(children_of "$PID")" ] || { echo "$pol: children $(children_of "$PID")" >&2; false; }
+		kill -TERM "$PID"
+		wait_exit "$PID" 10
+		[ "$EXIT_STATUS" -eq 143 ]
+	done
+}
+
+@test "pid: sh -c 'exec sandbox-run ... -- sh -c \"echo \$\$\"' prints the pid the outer shell had" {
+	local pol out
+	for pol in sh1 sh2; do
+		out=$(timeout -k 5 30 sh -c 'echo $$; exec "$0" --policy "$1" -- sh -c "echo \$\$"' "$RUN" "$POL/$pol.ini")
+		echo "$pol: $out" >&2
+		[ "$(wc -l <<<"$out")" -eq 2 ]
+		[ "$(sed -n 1p <<<"$out")" = "$(sed -n 2p <<<"$out")" ]
+	done
+}
+
+@test "keeper: the tracer of a program in init is not its child, nor of its threads" {
+	local k
+	start_sleep sleep-init
+	k=$(tracer_of "$PID")
+	[ "$k" -gt 0 ]
+	[ "$k" != "$PID" ]
+	! grep -qw "$k" <<<"$(children_of "$PID")"
+	[ "$(awk '$1 == "PPid:" { print $2 }' "/proc/$k/status")" != "$PID" ]
+	# out of the program's session: a ^C or a kill of its group misses it
+	[ "$(ps -o sid= -p "$k")" != "$(ps -o sid= -p "$PID")" ]
+}
+
+@test "keeper: once serving, the program is detached and no process is its child" {
+	start_sleep sleep-serving
+	wait_untraced "$PID"
+	[ -z "$(children_of "$PID")" ]
+}
+
+@test "signals: SIGKILL to the pid kills the program (single phase, init, serving)" {
+	local pol
+	for pol in sleep1 sleep-init sleep-serving; do
+		start_sleep "$pol"
+		[ "$pol" != sleep-serving ] || wait_untraced "$PID"
+		kill -KILL "$PID"
+		wait_exit "$PID" 10
+		[ "$EXIT_STATUS" -eq 137 ] || { echo "$pol: $EXIT_STATUS" >&2; false; }
+	done
+}
+
+# stopped PID - PID is in a group-stop: T, or t when its tracer keeps the
+# stop with PTRACE_LISTEN (bounded: 10 s).
+stopped() {
+	local i s
+	for ((i = 0; i < 500; i++)); do
+		s=$(proc_state "$1")
+		[[ $s == T || $s == t ]] && return 0
+		sleep 0.02
+	done
+	echo "pid $1 is in state $s, not stopped" >&2
+	return 1
+}
+
+@test "signals: SIGSTOP stops the program, SIGCONT resumes it (single phase, init, serving)" {
+	local pol
+	for pol in sleep1 sleep-init sleep-serving; do
+		bg_start PID "$BATS_TEST_TMPDIR/run" "$RUN" --policy "$POL/$pol.ini" -- sleep 1
+		execed "$PID" /usr/bin/sleep
+		kill -STOP "$PID"
+		stopped "$PID"
+		# a stopped sleep does not end: past its second it is still there
+		sleep 1.5
+		stopped "$PID"
+		kill -CONT "$PID"
+		wait_exit "$PID" 10
+		[ "$EXIT_STATUS" -eq 0 ] || { echo "$pol: $EXIT_STATUS" >&2; false; }
+	done
+}
+
+@test "EXITKILL: the keeper killed with SIGKILL during init takes the program with it" {
+	local k
+	start_sleep sleep-init
+	k=$(tracer_of "$PID")
+	[ "$k" -gt 0 ]
+	kill -KILL "$k"
+	wait_exit "$PID" 10
+	[ "$EXIT_STATUS" -eq 137 ]
+}
+
+@test "a seccomp kill in serving (detached): 159 to the caller and the kill report on stderr" {
+	local pid
+	# int80 makes a foreign-ABI call after its transition, which every
+	# filter kills; the program was detached: the keeper only watches it
+	run --separate-stderr timeout -k 5 60 sh -c 'echo $$; exec "$0" --policy "$1" -- "$2" serving' \
+		"$RUN" "$POL/int80.ini" "$FIX/int80"
+	echo "$stderr" >&2
+	[ "$status" -eq 159 ]
+	pid=$(head -n1 <<<"$output")
+	assert_contains "$stderr" "int80 (pid $pid) killed by seccomp in phase serving"
+}
+
+@test "a seccomp kill in init, single phase: 159 and the report naming program and pid" {
+	local out pid
+	run --separate-stderr timeout -k 5 60 sh -c 'echo $$; exec "$0" --policy "$1" -- ls /' "$RUN" "$POL/sleep1.ini"
+	echo "$stderr" >&2
+	[ "$status" -eq 159 ]
+	pid=$(head -n1 <<<"$output")
+	assert_kill_report "$stderr" init statfs
+	assert_contains "$stderr" "/usr/bin/ls (pid $pid) killed by seccomp"
+}
+
+@test "complain mode in place: the violation is reported, the program runs with the caller's pid" {
+	run --separate-stderr timeout -k 5 60 sh -c 'echo $$; exec "$0" --mode=complain --policy "$1" -- sh -c "echo \$\$; ls / >/dev/null"' \
+		"$RUN" "$POL/sh1.ini"
+	echo "$stderr" >&2
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 1p <<<"$output")" = "$(sed -n 2p <<<"$output")" ]
+	assert_contains "$stderr" "complain: pid"
+	assert_contains "$stderr" "in init would be denied"
+}
+
+@test "--fork keeps the supervisor: the program is a child of sandbox-run" {
+	local c
+	bg_start PID "$BATS_TEST_TMPDIR/run" "$RUN" --fork --policy "$POL/sleep-init.ini" -- sleep 30
+	c=$(child_of "$PID" 10 sleep)
+	[ "$(tracer_of "$c")" = "$PID" ]
+	kill -TERM "$PID"
+	wait_exit "$PID" 10
+	[ "$EXIT_STATUS" -eq 143 ]
+}
