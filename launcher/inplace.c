@@ -110,16 +110,18 @@ static bool reaped_status(int pidfd, int *status)
 	return true;
 }
 
-/* The exit_code field (52) of /proc/PID/stat: the wait status of a zombie. */
+/* The exit_code field (52) of /proc/PID/stat: the wait status of a zombie
+ * (state Z; comm, field 2, may hold anything: cut at its last ')'). */
 static bool zombie_status(pid_t pid, int *status)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], *end;
 	int field = 2;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (sb_procfs_read(path, buf, sizeof(buf)) < 0 || !strrchr(buf, ')'))
+	if (sb_procfs_read(path, buf, sizeof(buf)) < 0 || !(end = strrchr(buf, ')')) ||
+	    strncmp(end, ") Z ", 4))
 		return false;
-	for (char *s = strrchr(buf, ')') + 1; *s; s++)
+	for (char *s = end + 1; *s; s++)
 		if (*s == ' ' && ++field == 52)
 			return sscanf(s, " %d", status) == 1;
 	return false;

@@ -179,6 +179,25 @@ stopped() {
 	assert_contains "$stderr" "int80 (pid $pid) killed by seccomp in phase serving"
 }
 
+@test "a seccomp kill in serving, unprivileged and no kernel log: the keeper still knows the status" {
+	[[ $(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null) == 1 ]] ||
+		skip "kernel.dmesg_restrict is not 1: an unprivileged keeper could read the log"
+	[[ $(id -u) == 0 ]] || skip "needs root to run the test as nobody"
+	local d pid
+	# a directory nobody can read (the test's own may be closed to it)
+	d=$(mktemp -d /tmp/inplace.XXXXXX)
+	chmod 755 "$d"
+	install -m 644 "$POL/int80.ini" "$d/int80.ini"
+	run --separate-stderr timeout -k 5 60 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh -c 'echo $$; exec "$0" --policy "$1" -- "$2" serving' "$RUN" "$d/int80.ini" "$FIX/int80"
+	rm -rf "$d"
+	echo "$stderr" >&2
+	[ "$status" -eq 159 ]
+	pid=$(head -n1 <<<"$output")
+	# no record to name the call: the status alone says seccomp killed it
+	assert_contains "$stderr" "int80 (pid $pid) killed by seccomp in phase serving; to find the syscall run"
+}
+
 @test "a seccomp kill in init, single phase: 159 and the report naming program and pid" {
 	local out pid
 	run --separate-stderr timeout -k 5 60 sh -c 'echo $$; exec "$0" --policy "$1" -- ls /' "$RUN" "$POL/sleep1.ini"
