@@ -9,7 +9,8 @@
  *  - the keeper is no child of the program: a child of the launcher forks
  *    it and exits at once (double fork), so the program never reaps it or
  *    sees it in wait(). It leaves the session (setsid): a terminal's ^C or
- *    a kill of the program's process group does not reach it;
+ *    a kill of the program's process group does not reach it, and it
+ *    ignores the signals that would end it but SIGKILL;
  *  - a traced run execs only once the keeper said it seized the launcher; a
  *    keeper that failed or died before that ends the start with 125, and
  *    one that dies after it, until the transition, kills the program with
@@ -28,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,14 +210,20 @@ static void keep_traced(struct launcher *L, struct keeper_io *k)
 		report_exit(L, L->root_status);
 }
 
-/* The keeper: out of the program's session, stdin closed, SIGPIPE ignored
- * (a closed stderr must not kill a tracer whose death kills the program). */
+/* The keeper: out of the program's session, stdin closed. It ends with
+ * the program, and its death in init kills the program: so the signals
+ * that would end it are ignored, SIGKILL aside. A service manager's
+ * SIGTERM to every process of the service reaches the program as itself,
+ * not as the SIGKILL of EXITKILL; a closed stderr (SIGPIPE) is harmless. */
+static const int keeper_ignores[] = {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
 SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io *k)
 {
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setsid();
-	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < SB_ARRAY_SIZE(keeper_ignores); i++)
+		signal(keeper_ignores[i], SIG_IGN);
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
 	if (traced)

@@ -167,6 +167,18 @@ stopped() {
 	[ "$EXIT_STATUS" -eq 137 ]
 }
 
+@test "keeper: SIGTERM to every process (a service manager's stop) ends the program by SIGTERM" {
+	local k
+	start_sleep sleep-init
+	k=$(tracer_of "$PID")
+	[ "$k" -gt 0 ]
+	kill -TERM "$k" "$PID"
+	wait_exit "$PID" 10
+	# not 137: the keeper did not die and take the program with it
+	[ "$EXIT_STATUS" -eq 143 ]
+	gone_within "$k" 10
+}
+
 @test "a seccomp kill in serving (detached): 159 to the caller and the kill report on stderr" {
 	local pid
 	# int80 makes a foreign-ABI call after its transition, which every
