@@ -105,7 +105,10 @@ children_of() {
 	k=$(tracer_of "$PID")
 	[ "$k" -gt 0 ]
 	[ "$k" != "$PID" ]
-	! grep -qw "$k" <<<"$(children_of "$PID")"
+	if grep -qw "$k" <<<"$(children_of "$PID")"; then
+		echo "the keeper $k is a child of the program $PID" >&2
+		false
+	fi
 	[ "$(awk '$1 == "PPid:" { print $2 }' "/proc/$k/status")" != "$PID" ]
 	# out of the program's session: a ^C or a kill of its group misses it
 	[ "$(ps -o sid= -p "$k")" != "$(ps -o sid= -p "$PID")" ]
