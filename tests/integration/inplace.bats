@@ -25,8 +25,52 @@ setup_file() {
 	learn "$POL/sh1.ini" -- sh -c 'echo $$'
 	learn "$POL/sh2.ini" -m write -- sh -c 'echo $$'
 	learn "$POL/int80.ini" -m accept -- "$FIX/int80" serving
+	if [[ -x $PY ]]; then
+		notify_learn "$POL/notify1.ini"
+		notify_learn "$POL/notify2.ini" -m sendto
+	fi
 	grep -qx 'transition = clock_nanosleep' "$POL/sleep-serving.ini"
 	grep -qx 'transition = write' "$POL/sh2.ini"
+}
+
+# sd_notify(3) as a service does it: one datagram to $NOTIFY_SOCKET. The
+# receiver prints the pid in its credentials (SCM_CREDENTIALS), as systemd
+# reads them for NotifyAccess=main.
+PY=/usr/bin/python3
+SEND='import os, socket
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1", os.environ["NOTIFY_SOCKET"])'
+RECV='import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+s.bind(sys.argv[1])
+s.settimeout(30)
+msg, anc, _, _ = s.recvmsg(64, socket.CMSG_SPACE(12))
+for level, kind, data in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+        print(struct.unpack("iii", data[:12])[0], msg.decode())'
+
+# notify_receive SOCKET OUT - a receiver on SOCKET in the background (its
+# line goes to OUT), bound once this returns (bounded: 10 s).
+notify_receive() {
+	rm -f "$1"
+	"$PY" -c "$RECV" "$1" >"$2" 2>&1 </dev/null 3>&- &
+	RECV_PID=$!
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[[ -S $1 ]] && return 0
+		sleep 0.02
+	done
+	echo "no receiver on $1" >&2
+	return 1
+}
+
+# notify_learn OUT [PROFILE-OPTIONS...] - learn the sender's policy.
+notify_learn() {
+	local out=$1
+	shift
+	notify_receive "$BATS_FILE_TMPDIR/learn.sock" "$out.recv"
+	NOTIFY_SOCKET=$BATS_FILE_TMPDIR/learn.sock learn "$out" "$@" -- "$PY" -c "$SEND"
+	wait "$RECV_PID"
 }
 
 setup() {
@@ -97,6 +141,20 @@ children_of() {
 		[ "$(wc -l <<<"$out")" -eq 2 ]
 		[ "$(sed -n 1p <<<"$out")" = "$(sed -n 2p <<<"$out")" ]
 	done
+}
+
+@test "sd_notify: the datagram to \$NOTIFY_SOCKET carries the pid the caller started (one and two phases)" {
+	[[ -x $PY ]] || skip "$PY is not installed"
+	local pol out
+	for pol in notify1 notify2; do
+		notify_receive "$BATS_TEST_TMPDIR/n.sock" recv.out
+		out=$(NOTIFY_SOCKET=$BATS_TEST_TMPDIR/n.sock timeout -k 5 30 \
+			sh -c 'echo $$; exec "$0" --policy "$1" -- "$2" -c "$3"' "$RUN" "$POL/$pol.ini" "$PY" "$SEND")
+		wait "$RECV_PID"
+		echo "$pol: started $out, received $(cat recv.out)" >&2
+		[ "$(cat recv.out)" = "$out READY=1" ]
+	done
+	grep -qx 'transition = sendto' "$POL/notify2.ini"
 }
 
 @test "keeper: the tracer of a program in init is not its child, nor of its threads" {
