@@ -217,16 +217,17 @@ int launch(struct launcher *L)
 	launcher_check_binary(L); /* 125 with --strict-binary if not the one learned on */
 	prepare_learned(L);
 	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
-	/* 3. In place (the default; --learn writes its file before we exit, so
-	 *    it forks): we become the program, a keeper traces it (inplace.c). */
+	/* 3. In place (the default): we become the program, with our pid; a
+	 *    keeper traces it or watches it (inplace.c). --learn forks: its file
+	 *    is written before we exit. Never returns. */
 	if (!L->o->fork && !L->o->learn)
 		launch_inplace(L, traced);
-	/* 4. --fork: signals sent to us from now on are held (blocked) until the child
-	 *    can take them, then forwarded: none is lost. */
+	/* 4. --fork: signals sent to us from now on are held (blocked) until
+	 *    the child can take them, then forwarded: none is lost. */
 	if ((r = sb_forward_begin(forwarded, SB_ARRAY_SIZE(forwarded))) < 0)
 		sb_die("cannot forward signals: %s", strerror(-r));
 	/* 5. The child (spawn.c) restores our signal state, drops capabilities,
-	 *    sets no_new_privs and loads F1 before execve (child_confine).
+	 *    sets no_new_privs and loads F1 before execve (launcher_confine).
 	 *    Two-phase policies and complain mode: the tracer is attached before
 	 *    that (handshake), is killed with us (PTRACE_O_EXITKILL), injects F2
 	 *    at each transition and detaches. */
