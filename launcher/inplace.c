@@ -25,6 +25,7 @@
  *    see the status;
  *  - the keeper keeps stdout and stderr open until it is done: a caller that
  *    reads the program's output to its end also gets the keeper's report.
+ *    It keeps no other descriptor of the program's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -217,8 +218,33 @@ static void keep_traced(struct launcher *L, struct keeper_io *k)
  * not as the SIGKILL of EXITKILL; a closed stderr (SIGPIPE) is harmless. */
 static const int keeper_ignores[] = {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every descriptor from 3 up but the keeper's own: a pipe or socket
+ * the program was given must see its end when the program closes it (a
+ * readiness protocol may rely on that), not when the keeper exits. */
+static void close_others(const struct keeper_io *k)
+{
+	int keep[] = {k->sock, k->rec_fd, k->pidfd};
+	unsigned from = 3;
+
+	qsort(keep, SB_ARRAY_SIZE(keep), sizeof(int), cmp_int);
+	for (size_t i = 0; i < SB_ARRAY_SIZE(keep); i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			close_range(from, (unsigned)keep[i] - 1, 0);
+		from = (unsigned)keep[i] + 1;
+	}
+	close_range(from, ~0u, 0);
+}
+
 SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io *k)
 {
+	close_others(k);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setsid();

@@ -172,6 +172,22 @@ children_of() {
 	[ "$(ps -o sid= -p "$k")" != "$(ps -o sid= -p "$PID")" ]
 }
 
+@test "keeper: no descriptor of the program's but stdout and stderr; stdin is /dev/null" {
+	local k
+	: >extra
+	bg_start PID "$BATS_TEST_TMPDIR/run" "$RUN" --policy "$POL/sleep-init.ini" -- sleep 30 5<extra
+	execed "$PID" /usr/bin/sleep
+	k=$(tracer_of "$PID")
+	[ "$k" -gt 0 ]
+	[[ /proc/$PID/fd/5 -ef extra ]] # the program has it
+	if ls -l "/proc/$k/fd" | grep -q "$BATS_TEST_TMPDIR/extra"; then
+		ls -l "/proc/$k/fd" >&2
+		false
+	fi
+	[[ /proc/$k/fd/0 -ef /dev/null ]]
+	[[ /proc/$k/fd/2 -ef $BATS_TEST_TMPDIR/run.err ]]
+}
+
 @test "keeper: once serving, the program is detached and no process is its child" {
 	start_sleep sleep-serving
 	wait_untraced "$PID"
