@@ -247,6 +247,10 @@ SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io
 	close_others(k);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+	/* no seccomp filter and our capabilities: a program of our uid must not
+	 * write our memory (as in sb_trace_seize, for the untraced keeper too) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		_exit(SB_EXIT_LAUNCHER); /* before the handshake: the launcher says 125 */
 	setsid();
 	for (size_t i = 0; i < SB_ARRAY_SIZE(keeper_ignores); i++)
 		signal(keeper_ignores[i], SIG_IGN);

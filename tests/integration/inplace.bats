@@ -188,6 +188,43 @@ children_of() {
 	[[ /proc/$k/fd/2 -ef $BATS_TEST_TMPDIR/run.err ]]
 }
 
+# keeper_by_cmdline TEXT - the pid of the process whose command line holds
+# TEXT (the keeper keeps sandbox-run's; the program's is its own), bounded.
+keeper_by_cmdline() {
+	local i p
+	for ((i = 0; i < 500; i++)); do
+		for p in /proc/[0-9]*; do
+			if [[ $(tr '\0' ' ' 2>/dev/null <"$p/cmdline") == *"$1"* ]]; then
+				printf '%s\n' "${p#/proc/}"
+				return 0
+			fi
+		done
+		sleep 0.02
+	done
+	return 1
+}
+
+@test "keeper: a program of the same uid cannot open the keeper's memory (traced and untraced)" {
+	[[ $(id -u) == 0 ]] || skip "needs root to run the test as nobody"
+	local d pol k
+	d=$(mktemp -d /tmp/inplace.XXXXXX)
+	chmod 755 "$d"
+	for pol in sleep-init sleep1; do
+		install -m 644 "$POL/$pol.ini" "$d/$pol.ini"
+		bg_start PID "$BATS_TEST_TMPDIR/run" setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$RUN" --policy "$d/$pol.ini" -- sleep 30
+		execed "$PID" /usr/bin/sleep
+		k=$(keeper_by_cmdline "--policy $d/$pol.ini -- sleep 30")
+		[ "$(awk '$1 == "Uid:" { print $2 }' "/proc/$k/status")" = 65534 ] # the program's uid
+		run setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'exec 3<>"/proc/$1/mem"' sh "$k"
+		echo "$pol: keeper $k: $output" >&2
+		[ "$status" -ne 0 ]
+		kill -KILL "$PID"
+		wait_exit "$PID" 10
+	done
+	rm -rf "$d"
+}
+
 @test "keeper: once serving, the program is detached and no process is its child" {
 	start_sleep sleep-serving
 	wait_untraced "$PID"
