@@ -254,7 +254,8 @@ SB_NORETURN static void keeper(struct launcher *L, bool traced, struct keeper_io
 	setsid();
 	for (size_t i = 0; i < SB_ARRAY_SIZE(keeper_ignores); i++)
 		signal(keeper_ignores[i], SIG_IGN);
-	if (null >= 0)
+	/* started with stdin closed, one of our own may be fd 0: keep it */
+	if (null >= 0 && k->sock != STDIN_FILENO && k->rec_fd != STDIN_FILENO && k->pidfd != STDIN_FILENO)
 		dup2(null, STDIN_FILENO);
 	if (traced)
 		keep_traced(L, k);

@@ -225,6 +225,20 @@ keeper_by_cmdline() {
 	rm -rf "$d"
 }
 
+@test "started with stdin closed: a failed start is still reported (the keeper's fds may be 0)" {
+	local pol
+	printf 'garbage' >garbage
+	chmod +x garbage
+	for pol in sleep1 sleep-init; do
+		run --separate-stderr timeout -k 5 30 sh -c 'exec "$@" <&-' sh "$RUN" --policy "$POL/$pol.ini" -- ./garbage
+		echo "$pol: $status: $stderr" >&2
+		[ "$status" -eq 126 ]
+		assert_contains "$stderr" "sandbox-run: cannot execute ./garbage: Exec format error"
+	done
+	run timeout -k 5 30 sh -c 'exec "$@" <&- >&- 2>&-' sh "$RUN" --policy "$POL/sleep-init.ini" -- sleep 0
+	[ "$status" -eq 0 ]
+}
+
 @test "keeper: once serving, the program is detached and no process is its child" {
 	start_sleep sleep-serving
 	wait_untraced "$PID"
