@@ -167,7 +167,7 @@ static void report_end(const struct launcher *L, int pidfd)
 
 /* Single phase, enforce: nothing to trace. Wait for the launcher's execve
  * (the socket's close-on-exec end closes) and say so if it failed; else
- * wait for the program's end, to report a seccomp kill the kernel logged. */
+ * wait for the program's end, to report a seccomp kill as --fork does. */
 static void keep_untraced(const struct launcher *L, struct keeper_io *k)
 {
 	char c;
