@@ -22,6 +22,9 @@ const char run_usage[] = "Usage: sandbox-run [OPTIONS] [--policy FILE|NAME] [--]
                          "      --strict-binary       refuse (125) a program whose SHA-256 is not the\n"
                          "                            one the policy was learned on\n"
                          "      --settle-timeout=MS   bound of the settle step (default 1000)\n"
+                         "      --fork                run PROGRAM as a child and wait for it (the kill\n"
+                         "                            report comes before we exit); default: PROGRAM\n"
+                         "                            takes our pid (exec in place)\n"
                          "  -v, --verbose             report each transition on stderr\n"
                          "  -q, --quiet               no messages but errors\n"
                          "  -h, --help                this help\n"
@@ -30,7 +33,7 @@ const char run_usage[] = "Usage: sandbox-run [OPTIONS] [--policy FILE|NAME] [--]
                          "Exit status: the program's (128+N if killed by signal N; 159 is a seccomp\n"
                          "kill); 125 launcher error; 126 cannot execute; 127 not found.\n";
 
-enum { OPT_MODE = 256, OPT_LEARN, OPT_CHECK, OPT_SETTLE, OPT_STRICT_BINARY };
+enum { OPT_MODE = 256, OPT_LEARN, OPT_CHECK, OPT_SETTLE, OPT_STRICT_BINARY, OPT_FORK };
 
 static const struct option longopts[] = {
     {"policy", required_argument, NULL, 'p'},
@@ -39,6 +42,7 @@ static const struct option longopts[] = {
     {"check", no_argument, NULL, OPT_CHECK},
     {"strict-binary", no_argument, NULL, OPT_STRICT_BINARY},
     {"settle-timeout", required_argument, NULL, OPT_SETTLE},
+    {"fork", no_argument, NULL, OPT_FORK},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -59,6 +63,7 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 	case OPT_LEARN: o->learn = optarg; return 0;
 	case OPT_CHECK: o->check = true; return 0;
 	case OPT_STRICT_BINARY: o->strict_binary = true; return 0;
+	case OPT_FORK: o->fork = true; return 0;
 	case OPT_MODE:
 		if (!strcmp(optarg, "enforce") || !strcmp(optarg, "complain")) {
 			o->mode = optarg[0] == 'e' ? SB_MODE_ENFORCE : SB_MODE_COMPLAIN;

@@ -14,6 +14,7 @@ struct run_opts {
 	const char *learn;  /* complain mode: policy with the missing lines */
 	bool check;         /* validate the policy, run nothing */
 	bool strict_binary; /* refuse a program other than the one profiled */
+	bool fork;          /* supervise a child instead of becoming the program */
 	int settle_timeout_ms;
 	bool verbose;
 	bool quiet;

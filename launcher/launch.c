@@ -30,7 +30,7 @@ static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUS
 /* Runs in the child, after the tracer attached (two-phase) and before
  * execve. Order matters: F1 comes last because it may forbid the calls that
  * drop privileges ("seccomp has to come last", minijail). */
-static int child_confine(void *ctx)
+int launcher_confine(void *ctx)
 {
 	struct launcher *L = ctx;
 	int r;
@@ -108,7 +108,7 @@ static int wait_child(pid_t pid, int *status)
 static int run_untraced(struct launcher *L, int *status)
 {
 	struct sb_spawn sp;
-	int r = sb_spawn_start(&sp, L->path, L->o->argv, child_confine, L);
+	int r = sb_spawn_start(&sp, L->path, L->o->argv, launcher_confine, L);
 
 	if (r < 0) {
 		sb_forward_end();
@@ -125,8 +125,7 @@ static int run_untraced(struct launcher *L, int *status)
 	return r;
 }
 
-/* Two phases, or complain mode: traced from before the first instruction. */
-static int run_traced(struct launcher *L, int *status)
+struct sb_trace_opts launcher_trace_opts(struct launcher *L)
 {
 	bool enforce = L->o->mode == SB_MODE_ENFORCE;
 	struct sb_trace_opts t = {
@@ -139,10 +138,17 @@ static int run_traced(struct launcher *L, int *status)
 	    .detach_serving = enforce,
 	    .lazy_until_armed = enforce && sb_filter_lazy(L->policy),
 	    .protect_tracer = true,
-	    .child_setup = child_confine,
+	    .child_setup = launcher_confine,
 	    .ops = &launcher_ops,
 	    .ctx = L,
 	};
+	return t;
+}
+
+/* Two phases, or complain mode: traced from before the first instruction. */
+static int run_traced(struct launcher *L, int *status)
+{
+	struct sb_trace_opts t = launcher_trace_opts(L);
 
 	L->trace = sb_trace_start(L->path, L->o->argv, &t);
 	if (!L->trace) {
@@ -210,16 +216,21 @@ int launch(struct launcher *L)
 		return start_failure(L->o->argv[0], r, 0);
 	launcher_check_binary(L); /* 125 with --strict-binary if not the one learned on */
 	prepare_learned(L);
-	/* 3. Signals sent to us from now on are held (blocked) until the child
-	 *    can take them, then forwarded: none is lost. */
+	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
+	/* 3. In place (the default): we become the program, with our pid; a
+	 *    keeper traces it or watches it (inplace.c). --learn forks: its file
+	 *    is written before we exit. Never returns. */
+	if (!L->o->fork && !L->o->learn)
+		launch_inplace(L, traced);
+	/* 4. --fork: signals sent to us from now on are held (blocked) until
+	 *    the child can take them, then forwarded: none is lost. */
 	if ((r = sb_forward_begin(forwarded, SB_ARRAY_SIZE(forwarded))) < 0)
 		sb_die("cannot forward signals: %s", strerror(-r));
-	/* 4. The child (spawn.c) restores our signal state, drops capabilities,
-	 *    sets no_new_privs and loads F1 before execve (child_confine).
+	/* 5. The child (spawn.c) restores our signal state, drops capabilities,
+	 *    sets no_new_privs and loads F1 before execve (launcher_confine).
 	 *    Two-phase policies and complain mode: the tracer is attached before
 	 *    that (handshake), is killed with us (PTRACE_O_EXITKILL), injects F2
 	 *    at each transition and detaches. */
-	bool traced = L->policy->has_transition || L->o->mode == SB_MODE_COMPLAIN;
 	clock_gettime(CLOCK_MONOTONIC, &L->started);
 	status = -1; /* no wait status: set only once the child is gone */
 	r = traced ? run_traced(L, &status) : run_untraced(L, &status);
@@ -233,7 +244,7 @@ int launch(struct launcher *L)
 		        strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}
-	/* 5. The program is gone: say how, and pass its status on. */
+	/* 6. The program is gone: say how, and pass its status on. */
 	report_exit(L, status);
 	if (L->learned && write_learned(L) < 0)
 		return SB_EXIT_LAUNCHER;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "policy.h"
 #include "trace.h"
+#include "util.h"
 
 struct launcher {
 	const struct run_opts *o;
@@ -22,11 +23,23 @@ struct launcher {
 	int transitions;
 	enum sb_phase root_phase; /* serving once the root's transition took */
 	struct timespec started;  /* CLOCK_MONOTONIC before the fork */
+	bool root_ended;          /* the root died traced (proc_end saw it) */
+	int root_status;          /* its wait status then */
 };
 
 /* The whole sequence; returns the exit status for main(). */
 int launch(struct launcher *L);
 void launcher_free(struct launcher *L);
+
+/* The child's setup before execve (caps, no_new_privs, F1 last). */
+int launcher_confine(void *ctx);
+/* The engine's options for this policy and mode. */
+struct sb_trace_opts launcher_trace_opts(struct launcher *L);
+
+/* inplace.c: become the program (its pid is ours), with a keeper process
+ * that traces it when traced, else only reports a failed execve. Returns
+ * only by exiting (125 when the keeper cannot be started or attach). */
+SB_NORETURN void launch_inplace(struct launcher *L, bool traced);
 
 /* check.c: --check, after the policy was read and both filters built.
  * With -v, prints per phase the calls allowed and the dangerous ones
@@ -41,5 +54,8 @@ void launcher_check_binary(const struct launcher *L);
 extern const struct sb_trace_ops launcher_ops;
 /* Say how the program ended when it was a seccomp kill. */
 void report_exit(const struct launcher *L, int status);
+/* In place, the root detached at its transition and is gone now: its status
+ * is its parent's, so only a kill logged by the kernel is reported. */
+void report_detached_end(const struct launcher *L);
 
 #endif

@@ -245,7 +245,7 @@ static int killed_syscall(struct kill_query *q, char *buf, size_t len)
 }
 
 static void report_kill(const struct launcher *L, pid_t pid, const struct timespec *born, const char *exe,
-                        enum sb_phase ph)
+                        enum sb_phase ph, bool logged_only)
 {
 	char what[384], name[256];
 	struct timespec now;
@@ -259,7 +259,7 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 		describe_cond(L->policy, ph, q.nr, what, sizeof(what));
 		sb_warn("%s (pid %d) killed by seccomp in phase %s: %s (policy %s)", name, pid,
 		        sb_phase_name(ph), what, L->o->policy);
-	} else
+	} else if (!logged_only)
 		sb_warn("%s (pid %d) killed by seccomp in phase %s; to find the syscall run: sandbox-run "
 		        "--mode=complain --policy %s -- ...",
 		        name, pid, sb_phase_name(ph), L->o->policy);
@@ -269,9 +269,13 @@ static void on_proc_end(void *ctx, struct sb_proc *p)
 {
 	struct launcher *L = ctx;
 
+	if (p->pid == L->root && p->exited) {
+		L->root_ended = true;
+		L->root_status = p->exit_status;
+	}
 	if (p->exited && p->pid != L->root && WIFSIGNALED(p->exit_status) &&
 	    WTERMSIG(p->exit_status) == SIGSYS)
-		report_kill(L, p->pid, &p->born, p->exe, p->ph.phase);
+		report_kill(L, p->pid, &p->born, p->exe, p->ph.phase, false);
 }
 
 const struct sb_trace_ops launcher_ops = {
@@ -286,5 +290,11 @@ void report_exit(const struct launcher *L, int status)
 {
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS || L->o->quiet)
 		return;
-	report_kill(L, L->root, &L->started, L->path, L->root_phase);
+	report_kill(L, L->root, &L->started, L->path, L->root_phase, false);
+}
+
+void report_detached_end(const struct launcher *L)
+{
+	if (!L->o->quiet)
+		report_kill(L, L->root, &L->started, L->path, L->root_phase, true);
 }

@@ -13,7 +13,11 @@
  *    a shared page, by a plain store, never by write(2) on a pipe, which F1
  *    may kill (a policy learned from a program that never writes);
  *  - the record is read only after the child ended: before, a zero may just
- *    mean the child has not tried yet.
+ *    mean the child has not tried yet. It holds -errno and the step that
+ *    failed, so that a reader that cannot wait for the process (sandbox-run
+ *    in place: the keeper is not its parent) still tells the two apart;
+ *  - sb_spawn_exec_here() is the child's tail, for a caller that becomes the
+ *    program itself: the same setup, execve and record.
  */
 #include "spawn.h"
 
@@ -39,6 +43,23 @@ SB_NORETURN static void exit_raw(int code)
 	__builtin_unreachable();
 }
 
+void sb_spawn_exec_here(volatile int *rec, const char *path, char *const argv[], sb_spawn_setup_fn setup,
+                        void *ctx)
+{
+	int r = setup ? setup(ctx) : 0;
+
+	if (r < 0) {
+		rec[0] = r;
+		rec[1] = SB_SPAWN_SETUP;
+		exit_raw(SB_EXIT_LAUNCHER);
+	}
+	syscall(SYS_execve, path, argv, environ);
+	r = errno;
+	rec[0] = -r;
+	rec[1] = SB_SPAWN_EXEC;
+	exit_raw(sb_exit_for_errno(r));
+}
+
 SB_NORETURN static void child(int go_fd, volatile int *rec, const char *path, char *const argv[],
                               sb_spawn_setup_fn setup, void *ctx)
 {
@@ -51,30 +72,25 @@ SB_NORETURN static void child(int go_fd, volatile int *rec, const char *path, ch
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		exit_raw(SB_EXIT_LAUNCHER); /* the parent is gone: never run untraced */
-	r = sb_forward_child_reset();
-	if (r == 0 && setup)
-		r = setup(ctx);
-	if (r < 0) {
-		*rec = r;
+	if ((r = sb_forward_child_reset()) < 0) {
+		rec[0] = r;
+		rec[1] = SB_SPAWN_SETUP;
 		exit_raw(SB_EXIT_LAUNCHER);
 	}
-	syscall(SYS_execve, path, argv, environ);
-	r = errno;
-	*rec = -r;
-	exit_raw(sb_exit_for_errno(r));
+	sb_spawn_exec_here(rec, path, argv, setup, ctx);
 }
 
 /* A memfd the child sees mapped: it stores its error there without a
  * syscall; the parent reads it with pread and keeps no mapping. */
-static int error_page(volatile int **rec)
+int sb_spawn_record(volatile int **rec)
 {
 	int fd = memfd_create("sb-spawn", MFD_CLOEXEC);
 	void *p;
 
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, sizeof(int)) < 0 ||
-	    (p = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+	if (ftruncate(fd, SB_SPAWN_RECORD) < 0 ||
+	    (p = mmap(NULL, SB_SPAWN_RECORD, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
 		int e = errno;
 		close(fd);
 		return -e;
@@ -87,7 +103,7 @@ int sb_spawn_start(struct sb_spawn *s, const char *path, char *const argv[], sb_
                    void *ctx)
 {
 	volatile int *rec = NULL;
-	int go[2], fd = error_page(&rec);
+	int go[2], fd = sb_spawn_record(&rec);
 
 	s->pid = -1;
 	s->go_fd = s->err_fd = -1;
@@ -97,7 +113,7 @@ int sb_spawn_start(struct sb_spawn *s, const char *path, char *const argv[], sb_
 	 * meanwhile is an error, not a SIGPIPE that would kill us */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0) {
 		int e = errno;
-		munmap((void *)rec, sizeof(int));
+		munmap((void *)rec, SB_SPAWN_RECORD);
 		close(fd);
 		return -e;
 	}
@@ -107,7 +123,7 @@ int sb_spawn_start(struct sb_spawn *s, const char *path, char *const argv[], sb_
 		child(go[0], rec, path, argv, setup, ctx);
 	}
 	int e = errno;
-	munmap((void *)rec, sizeof(int));
+	munmap((void *)rec, SB_SPAWN_RECORD);
 	close(go[0]);
 	if (s->pid < 0) {
 		close(go[1]);
@@ -139,6 +155,16 @@ int sb_spawn_read_error(int err_fd)
 	if (err_fd < 0 || pread(err_fd, &rec, sizeof(rec), 0) != (ssize_t)sizeof(rec))
 		return 0;
 	return rec < 0 ? rec : 0;
+}
+
+enum sb_spawn_step sb_spawn_read_step(int err_fd)
+{
+	int rec[2] = {0, SB_SPAWN_NONE};
+
+	if (err_fd < 0 || pread(err_fd, rec, sizeof(rec), 0) != (ssize_t)sizeof(rec) || rec[0] >= 0)
+		return SB_SPAWN_NONE;
+	return rec[1] == SB_SPAWN_SETUP || rec[1] == SB_SPAWN_EXEC ? (enum sb_spawn_step)rec[1]
+	                                                           : SB_SPAWN_NONE;
 }
 
 enum sb_spawn_step sb_spawn_failed_step(int err, int wait_status)

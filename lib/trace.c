@@ -470,58 +470,74 @@ static void dispatch(struct sb_trace *tr, struct event *ev)
 	}
 }
 
-/* A failed setup or initial execve is in the child's error record
- * (spawn.c); the root's exit status tells which step. */
-/* The child is started by spawn.c, which every mode shares: it waits for
- * the go byte until PTRACE_SEIZE is done (a handshake, not SIGSTOP: a stop
- * would leave the threads group-stopped at detach), sets up, execs. */
-struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
+/* The engine around a process that waits for the caller's handshake
+ * (spawn.c's go byte, or sandbox-run's keeper, launcher/inplace.c): seize
+ * it, then make the tracer non-dumpable, so that no program of the same
+ * uid can write its memory (the serving filter lives there) before the
+ * program runs. A pidfd keeps the root's identity: it is killed on a fatal
+ * error even when it is not our child and its pid may have been reused. */
+struct sb_trace *sb_trace_seize(pid_t pid, const struct sb_trace_opts *o)
 {
-	struct sb_spawn sp;
 	struct sb_trace *tr = calloc(1, sizeof(*tr));
+	struct sb_thread *t;
 	int r;
 
 	if (!tr)
 		return NULL;
 	tr->o = *o;
-	tr->err_fd = -1;
+	tr->err_fd = tr->root_pidfd = -1;
+	tr->root = pid;
+	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
 	tr->base_filters = sb_procfs_filters(getpid(), 0);
 	if (tr->base_filters < 0) {
 		r = tr->base_filters; /* no seccomp in this kernel, or no /proc */
 		goto fail;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &tr->t0);
-	if ((r = sb_spawn_start(&sp, path, argv, o->child_setup, o->ctx)) < 0)
-		goto fail;
-	tr->root = sp.pid;
-	if (ptrace(PTRACE_SEIZE, tr->root, 0, trace_options) < 0) {
+	if ((tr->root_pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    ptrace(PTRACE_SEIZE, pid, 0, trace_options) < 0) {
 		r = -errno;
-		goto kill;
+		goto fail;
 	}
-	struct sb_thread *t = sb_trace_new_task(tr, tr->root, NULL);
-	if (!t) {
+	if (!(t = sb_trace_new_task(tr, pid, NULL))) {
 		r = -ENOMEM;
-		goto kill;
+		goto fail;
 	}
 	t->started = true; /* seized, not auto-attached: no attach stop */
-	/* The child is seized: from now on the tracer may be non-dumpable, so
-	 * that no program of the same uid can write its memory (the serving
-	 * filter lives there). Before the go byte, so the program never runs
-	 * beside a dumpable tracer. */
 	if (o->protect_tracer && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		r = -errno;
-		goto kill;
+		goto fail;
 	}
-	if ((r = sb_spawn_go(&sp)) < 0)
-		goto kill;
-	tr->err_fd = sp.err_fd;
 	return tr;
-kill:
-	sb_spawn_abort(&sp);
 fail:
 	sb_trace_free(tr);
 	errno = -r;
 	return NULL;
+}
+
+/* The child is started by spawn.c, which every mode shares: it waits for
+ * the go byte until PTRACE_SEIZE is done (a handshake, not SIGSTOP: a stop
+ * would leave the threads group-stopped at detach), sets up, execs. A
+ * failed setup or initial execve is in the child's error record; the
+ * root's exit status tells which step. */
+struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o)
+{
+	struct sb_spawn sp;
+	struct sb_trace *tr;
+	int r;
+
+	if ((r = sb_spawn_start(&sp, path, argv, o->child_setup, o->ctx)) < 0) {
+		errno = -r;
+		return NULL;
+	}
+	if (!(tr = sb_trace_seize(sp.pid, o)) || (r = sb_spawn_go(&sp)) < 0) {
+		r = tr ? r : -errno;
+		sb_trace_free(tr);
+		sb_spawn_abort(&sp);
+		errno = -r;
+		return NULL;
+	}
+	tr->err_fd = sp.err_fd;
+	return tr;
 }
 
 static void read_exec_error(struct sb_trace *tr)
@@ -535,8 +551,8 @@ static void read_exec_error(struct sb_trace *tr)
 	tr->err_fd = -1;
 }
 
-/* Traced processes, parked new ones and the root (our child, so its pid
- * cannot have been reused). Detached processes are not killed here: they
+/* Traced processes, parked new ones and the root (by its pidfd: it may be
+ * no child of ours, sandbox-run in place). Detached processes are not killed here: they
  * are serving, under F1+F2, and have no record any more. */
 static void kill_all(struct sb_trace *tr)
 {
@@ -545,7 +561,8 @@ static void kill_all(struct sb_trace *tr)
 			kill(p->pid, SIGKILL);
 	for (int i = 0; i < tr->parked.n; i++)
 		kill(tr->parked.ev[i].tid, SIGKILL);
-	kill(tr->root, SIGKILL);
+	if (tr->root_pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, tr->root_pidfd, SIGKILL, NULL, 0);
 	/* reap what we can so no zombie outlives the run */
 	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
 		;
@@ -627,5 +644,7 @@ void sb_trace_free(struct sb_trace *tr)
 	sb_evq_free(&tr->parked);
 	if (tr->err_fd >= 0)
 		close(tr->err_fd);
+	if (tr->root_pidfd >= 0)
+		close(tr->root_pidfd);
 	free(tr);
 }

@@ -172,6 +172,13 @@ struct sb_trace_opts {
  * The child's exec failure is reported by sb_trace_run as -errno. */
 struct sb_trace *sb_trace_start(const char *path, char *const argv[], const struct sb_trace_opts *o);
 
+/* The engine around an existing process pid, which waits in a handshake
+ * of the caller's until this returns and runs child_setup and execve
+ * itself (sandbox-run in place: the tracer is not its parent). Seized with
+ * PTRACE_O_EXITKILL: it dies with the tracer while traced. Returns NULL
+ * with errno set; the caller then ends the process (it was never let go). */
+struct sb_trace *sb_trace_seize(pid_t pid, const struct sb_trace_opts *o);
+
 /* The event loop. Returns when the root process is gone (its wait status in
  * *status) or on a fatal error (-errno; every traced process was killed). */
 int sb_trace_run(struct sb_trace *tr, int *status);

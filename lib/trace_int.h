@@ -36,6 +36,7 @@ struct sb_trace {
 	int fatal;        /* -errno once the run must end */
 	int exec_err;     /* errno of a failed initial execve, 0 if none */
 	int err_fd;       /* read end of the child's close-on-exec error pipe */
+	int root_pidfd;   /* the root, for kill_all; -1: none */
 	int base_filters; /* the tracer's own Seccomp_filters */
 	bool attached;    /* sb_trace_attach: never kill, detach */
 	unsigned long foreign;

@@ -117,11 +117,13 @@ expect_start_failure() {
 # Signals
 
 # execed PID FILE - spin (bounded) until PID runs FILE, i.e. has exec'd it.
-# No fork: [[ -ef ]] compares the inodes /proc/PID/exe and FILE name.
+# execed PID FILE [FILE2] - PID runs FILE (or FILE2: sandbox-run in place
+# may have become the program already). No fork: [[ -ef ]] compares the
+# inodes /proc/PID/exe and FILE name.
 execed() {
 	local i
 	for ((i = 0; i < 1000000; i++)); do
-		[[ /proc/$1/exe -ef $2 ]] && return 0
+		[[ /proc/$1/exe -ef $2 || /proc/$1/exe -ef ${3:-/nonexistent} ]] && return 0
 	done
 	echo "$1 never ran $2" >&2
 	return 1
@@ -140,7 +142,7 @@ term_at_start() {
 		"$@" sleep 30 </dev/null >/dev/null 2>err 3>&- &
 		pid=$!
 		BG_PIDS=("$pid")
-		execed "$pid" "$1"
+		execed "$pid" "$1" "$(command -v sleep)"
 		if ((i % 4)); then
 			sleep "0.00$((i % 10))"
 		fi

@@ -430,7 +430,8 @@ int80_killed() {
 	redis_args "$port" "$T/d" '900 1'
 	bg_start pid "$T/redis" "$RUN" --policy "$POL/redis.ini" -- "${REDIS_ARGS[@]}"
 	wait_pong "$port" "$pid" 30
-	rp=$(child_of "$pid" 5 redis-server)
+	rp=$pid # in place: redis has the pid sandbox-run was started with
+	[[ /proc/$rp/exe -ef $(command -v redis-server) ]]
 	for t in /proc/"$rp"/task/*; do
 		grep -qxE 'Seccomp_filters:[[:space:]]+2' "$t/status" || { cat "$t/status" >&2; false; }
 		grep -qxE 'TracerPid:[[:space:]]+0' "$t/status" || { cat "$t/status" >&2; false; }
@@ -449,11 +450,11 @@ int80_killed() {
 
 # ---- 7. SIGKILL / SIGTERM to sandbox-run during init ----------------------------
 
-@test "sandbox-run killed with SIGKILL during init takes the program with it" {
+@test "sandbox-run --fork killed with SIGKILL during init takes the program with it" {
 	need_policy sleep
 	grep -qx 'transition = accept' "$POL/sleep.ini"
 	local pid sp
-	bg_start pid "$T/sleep" "$RUN" --policy "$POL/sleep.ini" -- sleep 30
+	bg_start pid "$T/sleep" "$RUN" --fork --policy "$POL/sleep.ini" -- sleep 30
 	sp=$(child_of "$pid" 10 sleep)
 	# traced (two-phase, still in init)
 	grep -qxE "TracerPid:[[:space:]]+$pid" "/proc/$sp/status"
@@ -463,10 +464,10 @@ int80_killed() {
 	gone_within "$sp" 10
 }
 
-@test "SIGTERM to sandbox-run during init reaches the program: exit 143" {
+@test "SIGTERM to sandbox-run --fork during init reaches the program: exit 143" {
 	need_policy sleep
 	local pid sp
-	bg_start pid "$T/sleep" "$RUN" --policy "$POL/sleep.ini" -- sleep 30
+	bg_start pid "$T/sleep" "$RUN" --fork --policy "$POL/sleep.ini" -- sleep 30
 	sp=$(child_of "$pid" 10 sleep)
 	kill -TERM "$pid"
 	wait_exit "$pid" 10
@@ -474,13 +475,13 @@ int80_killed() {
 	gone_within "$sp" 10
 }
 
-@test "forwarded signals HUP INT QUIT USR1 USR2 kill the program: 128+N (untraced and traced)" {
+@test "--fork: forwarded signals HUP INT QUIT USR1 USR2 kill the program: 128+N (untraced and traced)" {
 	need_policy sleep
 	need_policy sleep1
 	local pol sig pid sp
 	for pol in sleep1 sleep; do
 		for sig in HUP:129 INT:130 QUIT:131 USR1:138 USR2:140; do
-			bg_start pid "$T/sleep" "$RUN" --policy "$POL/$pol.ini" -- sleep 30
+			bg_start pid "$T/sleep" "$RUN" --fork --policy "$POL/$pol.ini" -- sleep 30
 			sp=$(child_of "$pid" 10 sleep)
 			kill -"${sig%:*}" "$pid"
 			wait_exit "$pid" 10

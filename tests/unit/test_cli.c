@@ -125,6 +125,18 @@ static void run_basic(void **state)
 	assert_string_equal(o.learn, "l.ini");
 	assert_string_equal(o.argv[0], "prog");
 	assert_false(o.strict_binary);
+	assert_false(o.fork); /* in place unless asked */
+}
+
+static void run_fork(void **state)
+{
+	char *argv[] = {"sandbox-run", "--fork", "-p", "p.ini", "prog", NULL};
+	struct run_opts o;
+	char err[256] = "";
+
+	assert_int_equal(run_parse_args(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	assert_true(o.fork);
+	assert_string_equal(o.argv[0], "prog");
 }
 
 /* No --policy: the program's name is looked up later (main, lookup.h). */
@@ -161,10 +173,10 @@ static void run_rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(profile_markers), cmocka_unit_test(profile_stops_at_program),
-	    cmocka_unit_test(profile_rejects), cmocka_unit_test(profile_marker_lists),
-	    cmocka_unit_test(run_basic),       cmocka_unit_test(run_policy_by_name),
-	    cmocka_unit_test(run_rejects),
+	    cmocka_unit_test(profile_markers),    cmocka_unit_test(profile_stops_at_program),
+	    cmocka_unit_test(profile_rejects),    cmocka_unit_test(profile_marker_lists),
+	    cmocka_unit_test(run_basic),          cmocka_unit_test(run_fork),
+	    cmocka_unit_test(run_policy_by_name), cmocka_unit_test(run_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
