@@ -130,14 +130,17 @@ nginx_new_workers() { nginx_workers_up && [[ -z $(comm -12 <(echo "$1") <(nginx_
 
 # ---- memcached --------------------------------------------------------------
 
-# mc_start POLICY: memcached under sandbox-run; $SRV (the launcher), $MC.
+# mc_start POLICY: memcached under sandbox-run; $SRV and $MC (the same
+# pid: sandbox-run became memcached).
 mc_start() {
 	require_programs memcached python3
 	local u=memcache
 	id "$u" >/dev/null 2>&1 || u=nobody
 	bg_start SRV "$T/mc-run" "$SB_RUN" --policy "$1" -- memcached -u "$u" -t 4 -l 127.0.0.1 -p $MC_PORT -U 0
 	wait_port $MC_PORT 15 "$SRV"
-	MC=$(child_of "$SRV" 5 memcached)
+	# sandbox-run execs memcached in place: the pid it started is memcached
+	MC=$SRV
+	[[ $(readlink "/proc/$MC/exe") == */memcached ]]
 }
 # mc CMDS: send CMDS (\r\n-separated) then quit; the replies on stdout.
 mc() {
