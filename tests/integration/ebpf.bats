@@ -300,6 +300,11 @@ init_conds() {
 	# --args=exact denies CLONE_THREAD and CLONE_VM where never seen: only
 	# clone3's flags, read from its struct clone_args, show them
 	RACY=futex same agx --args=exact -m accept -- "$FIXTURES/argescape" plain
+	# a dangerous value seen (TIOCSTI stays open), a family outside the list
+	RACY=futex same agt -m accept -- "$FIXTURES/argescape" tiocsti
+	RACY=futex same agn -m accept -- "$FIXTURES/argescape" netlink
+	grep -qx 'serving: ioctl.request = not TIOCLINUX, TIOCCONS, TIOCSETD' agt-ebpf.sets
+	grep -q '^serving: socket.domain = only .*AF_NETLINK' agn-ebpf.sets
 	# not vacuous: the eBPF policy has the conditions at all
 	local v
 	v=$("$SB_RUN" --check -v --policy ./ag-ebpf.ini 2>&1)
