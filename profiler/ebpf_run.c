@@ -3,8 +3,9 @@
  * Invariants: the child runs nothing of the program until its pid is in
  * the kernel's table (spawn.c's go byte comes after sb_ebpf_track_child),
  * so its first call is counted; the records are turned into the same
- * struct sb_proc copies and policy entries the ptrace run makes, so the
- * report and the policy writer cannot tell the backends apart; the run
+ * struct sb_proc copies, policy entries and argument records (pr->seen)
+ * the ptrace run makes, so the report, the policy writer and the
+ * conditions cannot tell the backends apart; the run
  * lasts until the whole tree is gone, as a ptrace run does.
  */
 #include <errno.h>
@@ -70,6 +71,9 @@ static void add_counts(struct profiler *pr, const struct sb_ebpf_proc *rec)
 				pr->calls[ph] += rec->counts[ph][nr];
 			}
 	pr->foreign += rec->foreign;
+	for (int ph = 0; ph < SB_NPHASES && ph < SB_EBPF_PHASES && pr->opts->args != SB_ARGS_OFF; ph++)
+		for (int id = 0; id < SB_ARG_N; id++)
+			sb_ebpf_arg_seen(rec, ph, (enum sb_arg_id)id, &pr->seen[ph][id]);
 }
 
 /* The processes that made their own transition, in the order they made it:

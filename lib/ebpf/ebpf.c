@@ -2,14 +2,38 @@
  *
  * Invariants: the rule table goes into the program's rodata before load,
  * copied from struct sb_transition's bitmaps (the same table lib/phase.c
- * tests); a task enters the tracked table only here (slot 0, attach) or in
- * the kernel's fork hook, and the child waits until it is in, so its first
- * call is seen.
+ * tests), and so does the argument table, from sb_arg_def and sb_arg_nr
+ * (the table the ptrace profiler records from); a kernel record of an
+ * argument becomes a struct sb_arg_seen only through sb_arg_record, so
+ * both backends keep the same values and flags; a task enters the tracked table only here (slot 0, attach) or
+ * in the kernel's fork hook, and the child waits until it is in, so its first call is seen.
  */
 #include "ebpf.h"
 
 #include <errno.h>
 #include <stdio.h>
+
+/* A record's argument into s, as if each value it kept had been seen by
+ * sb_arg_record; what the kernel alone knows (more values than a set
+ * holds, the dangerous values among them) is OR'ed in. */
+void sb_ebpf_arg_seen(const struct sb_ebpf_proc *rec, int phase, enum sb_arg_id id, struct sb_arg_seen *s)
+{
+	const struct sb_ebpf_arg_seen *k = &rec->seen[phase][id];
+	const struct sb_arg_def *d = sb_arg_def(id);
+
+	if (!d || !k->any)
+		return;
+	s->any = true;
+	if (d->kind == SB_ARG_FLAGS) {
+		sb_arg_record(id, s, k->bits);
+		return;
+	}
+	for (int i = 0; i < SB_EBPF_VALUES; i++)
+		if (k->v[i])
+			sb_arg_record(id, s, k->v[i] - 1);
+	s->overflow |= k->overflow != 0;
+	s->danger_seen |= k->danger_seen;
+}
 
 #ifndef SB_HAVE_EBPF
 
@@ -66,6 +90,7 @@ void sb_ebpf_close(struct sb_ebpf *e)
 #include <bpf/libbpf.h>
 
 #include "record.skel.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct sb_ebpf {
@@ -106,6 +131,44 @@ static void set_rules(struct sb_record *skel, const struct sb_transition *rules,
 	}
 }
 
+/* argtab from lib/args.c. A values argument keeps value + 1 (record.h),
+ * so it must be narrower than 64 bits; its dangerous values must fit. */
+static int set_args(struct sb_record *skel, char *why, size_t whylen)
+{
+	_Static_assert(SB_EBPF_ARGS == SB_ARG_N && SB_EBPF_VALUES == SB_COND_MAX,
+	               "record.h's argument sizes");
+	struct sb_ebpf_argtab *t = (struct sb_ebpf_argtab *)&skel->rodata->argtab;
+	int clone3 = sb_syscall_nr("clone3");
+
+	for (int id = 0; id < SB_ARG_N; id++) {
+		const struct sb_arg_def *d = sb_arg_def((enum sb_arg_id)id);
+		int nr = sb_arg_nr((enum sb_arg_id)id), n = 0;
+
+		if (nr < 0 || nr >= SB_EBPF_NR_MAX)
+			continue; /* not a native call here: never made, never recorded */
+		if (d->kind == SB_ARG_VALUES && d->width == ~0ull) {
+			snprintf(why, whylen, "argument %s: a 64-bit values argument cannot be recorded",
+			         d->arg);
+			return -EINVAL;
+		}
+		for (; d->danger && d->danger[n]; n++)
+			if (n == SB_EBPF_DANGER - 1) {
+				snprintf(why, whylen, "argument %s: more than %d dangerous values", d->arg,
+				         SB_EBPF_DANGER - 1);
+				return -E2BIG;
+			}
+		t->arg_of[nr] = (uint8_t)(id + 1);
+		t->def[id].index = d->index;
+		t->def[id].flags = d->kind == SB_ARG_FLAGS;
+		t->def[id].width = d->width;
+		if (n) /* the rest stays 0: the list's end */
+			memcpy(t->def[id].danger, d->danger, (size_t)n * sizeof(d->danger[0]));
+	}
+	if (clone3 >= 0 && clone3 < SB_EBPF_NR_MAX && sb_arg_nr(SB_ARG_CLONE_FLAGS) >= 0)
+		t->arg_of[clone3] = (uint8_t)((SB_ARG_CLONE_FLAGS + 1) | SB_EBPF_ARG_MEM);
+	return 0;
+}
+
 static int fail(struct sb_record *skel, int r, const char *step, char *why, size_t whylen)
 {
 	snprintf(why, whylen, "%s: %s%s%s", step, strerror(-r), last_msg[0] ? " (libbpf: " : "",
@@ -133,6 +196,10 @@ int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nr
 	if (!skel)
 		return fail(NULL, -errno, "cannot open the BPF program", why, whylen);
 	set_rules(skel, rules, nrules);
+	if ((r = set_args(skel, why, whylen)) < 0) {
+		sb_record__destroy(skel);
+		return r;
+	}
 	r = sb_record__load(skel);
 	if (r < 0)
 		return fail(skel, r, "cannot load the BPF program", why, whylen);
@@ -258,6 +325,39 @@ int sb_ebpf_nprocs(const struct sb_ebpf *e)
 	return n > SB_EBPF_SLOTS ? SB_EBPF_SLOTS : (int)n;
 }
 
+/* record.bpf.c's arg_add, on a copy no thread writes any more. */
+static void arg_add(const struct sb_ebpf_argdef *d, struct sb_ebpf_arg_seen *s, uint64_t x)
+{
+	int i;
+
+	s->any = 1;
+	x &= d->width;
+	if (d->flags) {
+		s->bits |= x;
+		return;
+	}
+	for (i = 0; i < SB_EBPF_DANGER && d->danger[i]; i++)
+		if ((d->danger[i] & d->width) == x)
+			s->danger_seen |= 1ull << i;
+	for (i = 0; i < SB_EBPF_VALUES && s->v[i] && s->v[i] != x + 1; i++)
+		;
+	if (i == SB_EBPF_VALUES)
+		s->overflow = 1;
+	else
+		s->v[i] = x + 1;
+}
+
+/* A live sleeper's checked argument, in serving with its call. */
+static void sleeper_arg(const struct sb_ebpf *e, const struct sb_ebpf_thread *t, struct sb_ebpf_proc *out)
+{
+	const struct sb_ebpf_argtab *tab = (const struct sb_ebpf_argtab *)&e->skel->rodata->argtab;
+	uint8_t a = tab->arg_of[t->last_nr];
+	unsigned id = (unsigned)(a & ~SB_EBPF_ARG_MEM) - 1;
+
+	if (a && t->last_arg_ok && id < SB_EBPF_ARGS)
+		arg_add(&tab->def[id], &out->seen[SB_PHASE_SERVING][id], t->last_arg);
+}
+
 /* The threads of record `slot` still alive: the call each sleeps in since
  * before its process's transition is a serving call (record.bpf.c, sleeper). */
 static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_proc *out)
@@ -272,8 +372,10 @@ static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_
 		prev = &key;
 		if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) < 0)
 			continue; /* it exited meanwhile: its exit hook counted it */
-		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX)
+		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX) {
 			out->counts[SB_PHASE_SERVING][t.last_nr]++;
+			sleeper_arg(e, &t, out);
+		}
 	}
 }
 

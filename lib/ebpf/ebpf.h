@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "args.h"
 #include "phase.h"
 #include "record.h"
 
@@ -43,6 +44,10 @@ int sb_ebpf_nprocs(const struct sb_ebpf *e);
 
 /* Copy record `slot` into *out. */
 int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out);
+
+/* Add what record rec saw of argument id in phase to s (args.h), as the
+ * ptrace profiler's sb_arg_record calls would have. Pure: any build. */
+void sb_ebpf_arg_seen(const struct sb_ebpf_proc *rec, int phase, enum sb_arg_id id, struct sb_arg_seen *s);
 
 /* Processes and threads the kernel side could not track (a full table):
  * their calls are missing from the records. */

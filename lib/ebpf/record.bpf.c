@@ -20,6 +20,11 @@
  *    restarts it under F2), so a thread's last init call is counted in
  *    serving too when it next enters the kernel or exits in a serving
  *    process (the loader does it for threads still alive at the end).
+ *    Its checked argument (below) is recorded in serving with it;
+ *  - the checked arguments are lib/args.c's table (argtab, filled by the
+ *    loader): a call of the table records its argument in the phase it is
+ *    counted in, as sb_arg_record does; any other call costs one load of
+ *    argtab.arg_of. clone3's flags are read from its struct clone_args.
  */
 #include "vmlinux.h"
 
@@ -39,6 +44,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 const volatile struct sb_ebpf_rules rules = {};
+const volatile struct sb_ebpf_argtab argtab = {};
 
 __u32 nslots = 0; /* records handed out; the loader takes slot 0 */
 __u64 lost_procs = 0;
@@ -89,13 +95,94 @@ static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread 
 	return -1;
 }
 
-/* The call t was in (or last made) when its process left init, once. */
+/* sb_arg_record on argument id of a record: the value masked with the
+ * argument's width; flags: OR'ed in; values: the dangerous values it is
+ * noted, then added to the set unless there, or overflow when the set is
+ * full. A slot goes from free to one value once (cmpxchg), and every
+ * thread scans from the first: two threads never keep the same value. */
+static __always_inline void arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
+{
+	const volatile struct sb_ebpf_argdef *d = &argtab.def[id];
+	__u64 width = d->width;
+
+	if (!s->any)
+		s->any = 1;
+	x &= width;
+	if (d->flags) {
+		if ((s->bits & x) != x)
+			__sync_fetch_and_or(&s->bits, x);
+		return;
+	}
+	for (__u32 i = 0; i < SB_EBPF_DANGER; i++) {
+		__u64 dv = d->danger[i];
+		if (!dv)
+			break;
+		if ((dv & width) == x && !(s->danger_seen & (1ull << i)))
+			__sync_fetch_and_or(&s->danger_seen, 1ull << i);
+	}
+	__u64 want = x + 1; /* the loader's check: a values argument is narrower than 64 bits */
+	for (__u32 i = 0; i < SB_EBPF_VALUES; i++) {
+		__u64 cur = s->v[i];
+		if (cur == 0) {
+			cur = __sync_val_compare_and_swap(&s->v[i], 0, want);
+			if (cur == 0)
+				return;
+		}
+		if (cur == want)
+			return;
+	}
+	s->overflow = 1;
+}
+
+/* Argument i of the call, as the kernel reads it (x86_64 syscall ABI). */
+static __always_inline __u64 reg_arg(struct pt_regs *regs, __u32 i)
+{
+	switch (i) {
+	case 0: return BPF_CORE_READ(regs, di);
+	case 1: return BPF_CORE_READ(regs, si);
+	case 2: return BPF_CORE_READ(regs, dx);
+	case 3: return BPF_CORE_READ(regs, r10);
+	case 4: return BPF_CORE_READ(regs, r8);
+	default: return BPF_CORE_READ(regs, r9);
+	}
+}
+
+/* The checked argument of call nr, recorded in phase; kept in t for the
+ * serving copy of a sleeper. clone3's flags are the first field of its
+ * struct clone_args: unreadable, nothing is recorded (profile.c's
+ * record_clone3 does the same). */
+static __always_inline void record_arg(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t, __u32 nr,
+                                       __u32 phase, struct pt_regs *regs)
+{
+	__u8 a = argtab.arg_of[nr & (SB_EBPF_NR_MAX - 1)];
+
+	if (!a)
+		return;
+	__u32 id = (__u32)(a & ~SB_EBPF_ARG_MEM) - 1;
+	if (id >= SB_EBPF_ARGS)
+		return;
+	__u64 x = reg_arg(regs, (a & SB_EBPF_ARG_MEM) ? 0 : argtab.def[id].index);
+	t->last_arg_ok = 0;
+	if ((a & SB_EBPF_ARG_MEM) && bpf_probe_read_user(&x, sizeof(x), (const void *)x) < 0)
+		return;
+	t->last_arg = x;
+	t->last_arg_ok = 1;
+	arg_add(&p->seen[phase & 1][id], id, x);
+}
+
+/* The call t was in (or last made) when its process left init, once, with
+ * its argument if checked. */
 static __always_inline void sleeper(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t)
 {
 	if (!t->last_init)
 		return;
 	t->last_init = 0;
-	__sync_fetch_and_add(&p->counts[PHASE_SERVING][t->last_nr & (SB_EBPF_NR_MAX - 1)], 1);
+	__u32 nr = t->last_nr & (SB_EBPF_NR_MAX - 1);
+	__sync_fetch_and_add(&p->counts[PHASE_SERVING][nr], 1);
+	__u8 a = argtab.arg_of[nr];
+	__u32 id = (__u32)(a & ~SB_EBPF_ARG_MEM) - 1;
+	if (a && t->last_arg_ok && id < SB_EBPF_ARGS)
+		arg_add(&p->seen[PHASE_SERVING][id], id, t->last_arg);
 }
 
 /* i386 (int 0x80, TS_COMPAT) or x32 (bit 30 of the number). The task is a
@@ -144,6 +231,7 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 	if (phase == PHASE_SERVING)
 		sleeper(p, t);
 	__sync_fetch_and_add(&p->counts[phase & 1][nr], 1);
+	record_arg(p, t, nr, phase, regs);
 	t->last_nr = nr;
 	t->last_init = phase == PHASE_INIT;
 	return 0;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # ebpf.bats - sandbox-profile --backend=ebpf against --backend=ptrace: on
 # the deterministic fixtures and on ls and sqlite3, both backends write the
-# same set per phase, the same transition rule and the same process tree
-# (sandbox-profile(1), BACKENDS). Counts are not compared: where another
+# same set per phase, the same argument conditions, the same transition
+# rule and the same process tree (sandbox-profile(1), BACKENDS). Counts are not compared: where another
 # thread runs on after the marker, ptrace's settle step counts its calls in
 # init and the eBPF recorder in serving.
 #
@@ -49,15 +49,23 @@ teardown() {
 }
 
 # sets FILE - what a policy allows, as the programs say it: sandbox-run's
-# transition line, per-phase lists and effective filters, then the sets the
-# run learned (phase_set: without what families added). With RACY="NAME..."
-# (calls the workload itself makes or not, by a race), those names are left
-# out and only the effective filters are compared, which the baseline
-# makes the same either way.
+# transition line, per-phase lists, argument conditions ("PHASE: ARG =
+# COND", the dangerous arguments closed) and effective filters, then the
+# sets the run learned (phase_set: without what families added). With
+# RACY="NAME..." (calls the workload itself makes or not, by a race), those
+# names are left out and only the effective filters are compared, which
+# the baseline makes the same either way.
 sets() {
-	local racy=${RACY:-} lines='^(transition:|(init|serving): [0-9]+ calls (allowed|effective))'
-	[[ -z $racy ]] || lines='^(transition:|(init|serving): [0-9]+ calls effective)'
-	"$SB_RUN" --check -v --policy "$1" 2>&1 | grep -E "$lines"
+	local racy=${RACY:-} conds='|(init|serving): ([a-z0-9_]+\.[a-z]+ = |[0-9]+ dangerous arguments? closed)'
+	local lines="^(transition:|(init|serving): [0-9]+ calls (allowed|effective)$conds)"
+	[[ -z $racy ]] || lines="^(transition:|(init|serving): [0-9]+ calls effective$conds)"
+	local out
+	# ./: a bare name is looked up in the policy path (sandbox-run(1))
+	out=$("$SB_RUN" --check -v --policy "./$1" 2>&1) || {
+		printf 'sets: sandbox-run --check %s failed:\n%s\n' "$1" "$out" >&2
+		return 1
+	}
+	grep -E "$lines" <<<"$out"
 	echo "[init]"
 	phase_set "$1" init | grep -vxF -e "${racy// /$'\n'}" -e '' || true
 	echo "[serving]"
@@ -83,7 +91,11 @@ same() {
 	done
 	assert_same "$rc_p" "$rc_e"
 	grep -q '^sandbox-profile: backend: ebpf' "$name-ebpf.err"
-	diff -u <(sets "$name-ptrace.ini") <(sets "$name-ebpf.ini")
+	# into files, not <(...): a failing sets must fail the test
+	sets "$name-ptrace.ini" >"$name-ptrace.sets"
+	sets "$name-ebpf.ini" >"$name-ebpf.sets"
+	grep -q '^transition: ' "$name-ebpf.sets"
+	diff -u "$name-ptrace.sets" "$name-ebpf.sets"
 	diff -u <(tree "$name-ptrace.err") <(tree "$name-ebpf.err")
 }
 
@@ -246,6 +258,16 @@ same() {
 	RACY=futex same ub -m accept -- sh -c 'exec "$0" benign "$(mktemp -u ./uc.XXXXXX)"' "$FIXTURES/untraced_clone"
 }
 
+# init_conds FILE - the argument conditions of [init], as sandbox-run says them.
+init_conds() {
+	local out
+	out=$("$SB_RUN" --check -v --policy "./$1" 2>&1) || {
+		printf 'init_conds: sandbox-run --check %s failed:\n%s\n' "$1" "$out" >&2
+		return 1
+	}
+	grep -E '^init: ([a-z0-9_]+\.[a-z]+ = |[0-9]+ dangerous arguments? closed)' <<<"$out"
+}
+
 @test "ebpf vs ptrace: an execve during the marker's settle step (escape markerexec)" {
 	# ptrace holds the marker until the other thread sleeps; its execve
 	# comes first and puts the process back in init. The eBPF backend has
@@ -259,7 +281,37 @@ same() {
 			>/dev/null 2>"mx-$be.err" </dev/null
 	done
 	diff -u <(phase_set mx-ptrace.ini init) <(phase_set mx-ebpf.ini init)
+	init_conds mx-ptrace.ini >mx-ptrace.conds
+	init_conds mx-ebpf.ini >mx-ebpf.conds
+	grep -q '^init: [0-9]* dangerous arguments closed' mx-ebpf.conds
+	diff -u mx-ptrace.conds mx-ebpf.conds
 	assert_same "$(comm -23 <(phase_set mx-ptrace.ini serving) <(phase_set mx-ebpf.ini serving))" ""
 	not_in_phase mx-ptrace.ini serving getitimer
 	in_phase mx-ebpf.ini serving getitimer
+}
+
+@test "ebpf = ptrace: argescape plain, the same argument conditions (default and --args=exact)" {
+	# The fixture makes each checked call in init and in serving (args.bats):
+	# socket, socketpair, mprotect, clone and clone3 (a thread), ioctl,
+	# prctl, personality, unshare. Both backends must write the same
+	# conditions, and the `clone` line clone3 brings.
+	require_file "$FIXTURES/argescape"
+	RACY=futex same ag -m accept -- "$FIXTURES/argescape" plain
+	# --args=exact denies CLONE_THREAD and CLONE_VM where never seen: only
+	# clone3's flags, read from its struct clone_args, show them
+	RACY=futex same agx --args=exact -m accept -- "$FIXTURES/argescape" plain
+	# a dangerous value seen (TIOCSTI stays open), a family outside the list
+	RACY=futex same agt -m accept -- "$FIXTURES/argescape" tiocsti
+	RACY=futex same agn -m accept -- "$FIXTURES/argescape" netlink
+	grep -qx 'serving: ioctl.request = not TIOCLINUX, TIOCCONS, TIOCSETD' agt-ebpf.sets
+	grep -q '^serving: socket.domain = only .*AF_NETLINK' agn-ebpf.sets
+	# not vacuous: the eBPF policy has the conditions at all
+	local v
+	v=$("$SB_RUN" --check -v --policy ./ag-ebpf.ini 2>&1)
+	grep -qx 'serving: socket.domain = only AF_UNIX, AF_INET, AF_INET6' <<<"$v"
+	grep -q '^serving: clone.flags = not ' <<<"$v"
+	grep -q '^serving: [1-9][0-9]* dangerous arguments closed' <<<"$v"
+	in_phase ag-ebpf.ini serving clone
+	v=$("$SB_RUN" --check -v --policy ./agx-ebpf.ini 2>&1)
+	grep '^serving: clone.flags = not ' <<<"$v" | grep -qv 'CLONE_THREAD'
 }
