@@ -233,8 +233,9 @@ void watch_proc_end(struct launcher *L, struct sb_proc *p)
 
 	if (fd < 0)
 		return;
-	/* died traced (reported by proc_end), or the root (report_exit's) */
-	if (p->exited || p->pid == L->root || !add_entry(L->watch, fd, p)) {
+	/* died traced (reported by proc_end), the root (report_exit's), or
+	 * let go after watch_end (the root is gone: nobody reports) */
+	if (p->exited || p->pid == L->root || !L->watch || !add_entry(L->watch, fd, p)) {
 		close(fd);
 		return;
 	}
