@@ -182,8 +182,11 @@ static void *watch_thread(void *arg)
 
 	pfd[0] = (struct pollfd){.fd = W->wake, .events = POLLIN};
 	while ((n = snapshot(W, pfd, false)) >= 0) {
-		if (poll(pfd, (nfds_t)n + 1, -1) < 0)
-			continue; /* EINTR; EINVAL/ENOMEM: the next snapshot is the same */
+		int r = poll(pfd, (nfds_t)n + 1, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break; /* ENOMEM: stop rather than spin; watch_end sweeps */
 		if (pfd[0].revents & POLLIN)
 			(void)!read(W->wake, &v, sizeof(v));
 		report_ready(L, W, pfd, n);
