@@ -10,13 +10,17 @@
 const char *sb_progname = "sandbox";
 int sb_die_status = 1;
 
+/* One message is one line even when two threads print (sandbox-run's
+ * watch thread, watch.c): the stream is held for the whole line. */
 static void vmsg(const char *fmt, va_list ap, int err)
 {
+	flockfile(stderr);
 	fprintf(stderr, "%s: ", sb_progname);
 	vfprintf(stderr, fmt, ap);
 	if (err)
 		fprintf(stderr, ": %s", strerror(err));
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void sb_die(const char *fmt, ...)

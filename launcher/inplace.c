@@ -136,7 +136,7 @@ static bool zombie_status(pid_t pid, int *status)
  * Read in that order and the pidfd asked again: the pid cannot have been
  * reused while the pidfd still has no status. Returns false when neither
  * could be read (a kernel before 6.15, and the parent was first). */
-static bool wait_status(pid_t pid, int pidfd, int *status)
+bool launcher_wait_status(pid_t pid, int pidfd, int *status)
 {
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	int z;
@@ -155,11 +155,14 @@ static bool wait_status(pid_t pid, int pidfd, int *status)
 }
 
 /* The root detached (or never traced) ended: say how, as --fork would. */
-static void report_end(const struct launcher *L, int pidfd)
+static void report_end(struct launcher *L, int pidfd)
 {
 	int status;
 
-	if (wait_status(L->root, pidfd, &status))
+	bool known = launcher_wait_status(L->root, pidfd, &status);
+
+	watch_end(L); /* the others already ended, before the root's report */
+	if (known)
 		report_exit(L, status);
 	else
 		report_detached_end(L);
@@ -168,7 +171,7 @@ static void report_end(const struct launcher *L, int pidfd)
 /* Single phase, enforce: nothing to trace. Wait for the launcher's execve
  * (the socket's close-on-exec end closes) and say so if it failed; else
  * wait for the program's end, to report a seccomp kill as --fork does. */
-static void keep_untraced(const struct launcher *L, struct keeper_io *k)
+static void keep_untraced(struct launcher *L, struct keeper_io *k)
 {
 	char c;
 
@@ -205,9 +208,12 @@ static void keep_traced(struct launcher *L, struct keeper_io *k)
 		sb_warn("%s was killed: tracing failed: %s", L->path, strerror(-r));
 		return;
 	}
-	if (!L->root_ended)
+	if (!L->root_ended) {
 		report_end(L, k->pidfd);
-	else if (!report_start_failure(L, k->rec_fd))
+		return;
+	}
+	watch_end(L);
+	if (!report_start_failure(L, k->rec_fd))
 		report_exit(L, L->root_status);
 }
 

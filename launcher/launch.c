@@ -194,6 +194,7 @@ static void prepare_learned(struct launcher *L)
 
 void launcher_free(struct launcher *L)
 {
+	watch_end(L);
 	sb_trace_free(L->trace);
 	seccomp_release(L->f1);
 	free(L->f2.filter);
@@ -244,7 +245,10 @@ int launch(struct launcher *L)
 		        strerror(-r));
 		return SB_EXIT_LAUNCHER;
 	}
-	/* 6. The program is gone: say how, and pass its status on. */
+	/* 6. The program is gone: say how the processes let go that ended
+	 *    died (not waiting for the others), then how it did; pass its
+	 *    status on. */
+	watch_end(L);
 	report_exit(L, status);
 	if (L->learned && write_learned(L) < 0)
 		return SB_EXIT_LAUNCHER;

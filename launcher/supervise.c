@@ -265,10 +265,16 @@ static void report_kill(const struct launcher *L, pid_t pid, const struct timesp
 		        name, pid, sb_phase_name(ph), L->o->policy);
 }
 
+static void on_new_proc(void *ctx, struct sb_proc *p, struct sb_proc *parent)
+{
+	watch_open(ctx, p);
+}
+
 static void on_proc_end(void *ctx, struct sb_proc *p)
 {
 	struct launcher *L = ctx;
 
+	watch_proc_end(L, p);
 	if (p->pid == L->root && p->exited) {
 		L->root_ended = true;
 		L->root_status = p->exit_status;
@@ -281,6 +287,7 @@ static void on_proc_end(void *ctx, struct sb_proc *p)
 const struct sb_trace_ops launcher_ops = {
     .syscall = on_syscall,
     .transition = on_transition,
+    .new_proc = on_new_proc,
     .proc_end = on_proc_end,
 };
 
@@ -297,4 +304,12 @@ void report_detached_end(const struct launcher *L)
 {
 	if (!L->o->quiet)
 		report_kill(L, L->root, &L->started, L->path, L->root_phase, true);
+}
+
+void report_proc_end(const struct launcher *L, pid_t pid, const struct timespec *born, const char *exe,
+                     enum sb_phase ph, const int *status)
+{
+	if (L->o->quiet || (status && (!WIFSIGNALED(*status) || WTERMSIG(*status) != SIGSYS)))
+		return;
+	report_kill(L, pid, born, exe, ph, status == NULL);
 }

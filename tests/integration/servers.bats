@@ -122,8 +122,15 @@ nginx_new_workers() { nginx_workers_up && [[ -z $(comm -12 <(echo "$1") <(nginx_
 	without_serving "$pol" sendfile >"$T/nosendfile.ini"
 	[[ $(grep -c '^sendfile = allow' "$pol") == 1 && $(grep -c '^sendfile' "$T/nosendfile.ini") == 0 ]]
 	nginx_start "$T/nosendfile.ini"
+	local w pid
+	w=$(nginx_workers)
 	timeout 10 curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/big" || true
 	poll_until 10 "$MASTER" grep -q 'exited on signal 31' "$N/error.log"
+	# the worker was let go at its transition: still reported, by its pid
+	poll_until 10 "$MASTER" grep -q 'killed by seccomp in phase serving' "$T/nginx-run.err"
+	pid=$(grep -oE '\(pid [0-9]+\) killed by seccomp' "$T/nginx-run.err" | grep -oE '[0-9]+' | head -n1)
+	grep -qx "$pid" <<<"$w"
+	assert_kill_report "$(cat "$T/nginx-run.err")" serving sendfile
 	kill -QUIT "$MASTER"
 	wait_exit "$SRV" 20
 }
