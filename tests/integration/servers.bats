@@ -120,7 +120,8 @@ nginx_new_workers() { nginx_workers_up && [[ -z $(comm -12 <(echo "$1") <(nginx_
 	nginx_setup
 	local pol=$BATS_TEST_DIRNAME/../../policies/nginx.ini
 	without_serving "$pol" sendfile >"$T/nosendfile.ini"
-	[[ $(grep -c '^sendfile = allow' "$pol") == 1 && $(grep -c '^sendfile' "$T/nosendfile.ini") == 0 ]]
+	"$SB_BUILD/sandbox-policy" calls "$pol" serving | grep -q '^sendfile	allow'
+	! "$SB_BUILD/sandbox-policy" calls "$T/nosendfile.ini" serving | grep -q '^sendfile	' || false
 	nginx_start "$T/nosendfile.ini"
 	local w pid
 	w=$(nginx_workers)
