@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int sb_procfs_read(const char *path, char *buf, size_t len)
+int sb_procfs_read_len(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -29,7 +29,14 @@ int sb_procfs_read(const char *path, char *buf, size_t len)
 	if (n < 0)
 		return e == ENOENT ? -ESRCH : -e;
 	buf[n] = '\0';
-	return 0;
+	return (int)n;
+}
+
+int sb_procfs_read(const char *path, char *buf, size_t len)
+{
+	int r = sb_procfs_read_len(path, buf, len);
+
+	return r < 0 ? r : 0;
 }
 
 /* The integer after "Key:" in a status file, or -ENOENT. */

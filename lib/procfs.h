@@ -42,5 +42,7 @@ int sb_procfs_has_io_uring(pid_t pid, bool *yes);
 
 /* Read a small /proc file into buf (NUL-terminated). */
 int sb_procfs_read(const char *path, char *buf, size_t len);
+/* Same, returning the bytes read (a file such as cmdline holds NULs). */
+int sb_procfs_read_len(const char *path, char *buf, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "ebpf/ebpf.h"
 #include "msg.h"
+#include "procfs.h"
 #include "util.h"
 
 static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP};
@@ -31,21 +32,9 @@ static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP};
 static int read_cmdline(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	do
-		n = read(fd, buf, len - 1);
-	while (n < 0 && errno == EINTR);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = '\0';
-	return (int)n;
+	return sb_procfs_read_len(path, buf, len);
 }
 
 int attach_argv(pid_t pid, char ***argv)

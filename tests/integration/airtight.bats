@@ -70,18 +70,7 @@ teardown() {
 # esc [RUN-OPTIONS...] -- NAME MODE [ARGS...]: sandbox-run the fixture under
 # NAME.ini, bounded; stdout in $output, stderr in $ERR.
 esc() {
-	local opts=()
-	while [[ $1 != -- ]]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	local name=$1
-	shift
-	run --separate-stderr timeout -k 5 60 "$RUN" "${opts[@]}" --policy "$POL/$name.ini" -- "$FIX/escape" "$@"
-	ERR=$stderr
-	# shown by bats only when the test fails
-	printf '# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$ERR" >&2
+	run_fixture escape "$@"
 }
 
 refute_escape() {

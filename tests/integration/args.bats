@@ -56,16 +56,7 @@ teardown() {
 # arg [RUN-OPTIONS...] -- NAME MODE: sandbox-run argescape MODE under
 # NAME.ini, bounded; stdout in $output, stderr in $ERR.
 arg() {
-	local opts=()
-	while [[ $1 != -- ]]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	run --separate-stderr timeout -k 5 60 "$RUN" "${opts[@]}" --policy "$POL/$1.ini" -- \
-		"$FIX/argescape" "$2" </dev/null
-	ERR=$stderr
-	printf '# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$ERR" >&2
+	run_fixture argescape "$@"
 }
 
 # serving_line NAME LINE: LINE is in [serving] of NAME.ini.

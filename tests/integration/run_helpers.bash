@@ -34,6 +34,27 @@ sbr_init() {
 	done
 }
 
+# run_fixture FIXTURE [RUN-OPTIONS...] -- NAME [ARGS...]: sandbox-run
+# $FIX/FIXTURE ARGS under $POL/NAME.ini, bounded, stdin /dev/null; its
+# stdout in $output, stderr in $ERR, both shown by bats if the test fails.
+run_fixture() {
+	local fixture=$1 opts=()
+	shift
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	local name=$1
+	shift
+	run --separate-stderr timeout -k 5 60 "$RUN" "${opts[@]}" --policy "$POL/$name.ini" -- "$FIX/$fixture" "$@" \
+		</dev/null
+	# shellcheck disable=SC2154 # status, output and stderr are set by bats's run
+	ERR=$stderr
+	# shellcheck disable=SC2154
+	printf '# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$ERR" >&2
+}
+
 # sbr_cleanup - kill what is left of the test's background processes.
 sbr_cleanup() {
 	kill_bg
