@@ -43,7 +43,16 @@ const char profile_usage[] =
     "Exit status: the program's (128+N if killed by signal N); 125 profiler error;\n"
     "126 program not executable; 127 program not found. See sandbox-profile(1).\n";
 
-enum { OPT_MARKER_FD = 256, OPT_MARKER_AFTER, OPT_DEFAULT, OPT_SETTLE, OPT_CAPS, OPT_ARGS, OPT_BACKEND, OPT_DURATION };
+enum {
+	OPT_MARKER_FD = 256,
+	OPT_MARKER_AFTER,
+	OPT_DEFAULT,
+	OPT_SETTLE,
+	OPT_CAPS,
+	OPT_ARGS,
+	OPT_BACKEND,
+	OPT_DURATION
+};
 
 static const struct option longopts[] = {
     {"phase-marker", required_argument, NULL, 'm'},
