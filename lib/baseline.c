@@ -90,6 +90,9 @@ const struct sb_danger sb_baseline_table[] = {
               "process holds (nginx's lingering close)"},
     {"getsockname", "reads the local address of a socket the process holds (stats and log lines)"},
     {"getpeername", "reads the peer's address of a socket the process holds (stats and log lines)"},
+    {"getsockopt",
+     "reads an option or the pending error of a socket the process holds (nginx's workers after "
+     "a client reset)"},
     {"lseek", "moves the offset of a descriptor the process holds (stdio seeks on its own: fclose of a "
               "read stream); a process sharing the open file sees it move, as it sees a write through it"},
     /* The process's own signal state. */
