@@ -15,42 +15,14 @@
  * with two decimals (as bench/getppid.c, for the same reason).
  */
 #define _GNU_SOURCE
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#define BATCH 100000L
-
-static int call_marker(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0) {
-		perror("argcall: socket");
-		return -1;
-	}
-	if (accept4(fd, NULL, NULL, SOCK_CLOEXEC) >= 0) {
-		fprintf(stderr, "argcall: accept4 unexpectedly succeeded\n");
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
+#include "batch.h"
 
 static int fds[2];
 
@@ -78,7 +50,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: argcall personality|ioctl [COUNT]\n");
 		return 2;
 	}
-	if (pipe(fds) < 0 || call_marker() < 0)
+	if (pipe(fds) < 0 || call_marker("argcall") < 0)
 		return 1;
 	for (long n = 0; n < 10000; n++)
 		call();

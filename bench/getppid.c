@@ -18,41 +18,13 @@
  * batch is the cost of the call itself, which is what filters change.
  */
 #define _GNU_SOURCE
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-#define BATCH 100000L
-
-static int call_marker(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0) {
-		perror("getppid: socket");
-		return -1;
-	}
-	if (accept4(fd, NULL, NULL, SOCK_CLOEXEC) >= 0) { /* nobody connects: EAGAIN */
-		fprintf(stderr, "getppid: accept4 unexpectedly succeeded\n");
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
+#include "batch.h"
 
 int main(int argc, char **argv)
 {
@@ -69,7 +41,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: getppid [-a] [COUNT]\n");
 		return 2;
 	}
-	if (marker && call_marker() < 0)
+	if (marker && call_marker("getppid") < 0)
 		return 1;
 	for (long n = 0; n < 10000; n++)
 		syscall(SYS_getppid);
