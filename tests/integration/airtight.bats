@@ -29,17 +29,7 @@ learn_mode() {
 		"$FIX/escape" "$mode" x "$@" >"$POL/$name.out" 2>"$POL/$name.err" </dev/null || st=$?
 	if [[ $st -ne 0 && ! ($mode == mtexit && $st -eq 3) ]] || [[ ! -s $POL/$name.ini ]] ||
 		! grep -q '^sandbox-profile: wrote' "$POL/$name.err"; then
-		{
-			echo "learning $name: exit $st"
-			cat "$POL/$name.err"
-		} >"$POL/$name.ini.fail"
-	fi
-}
-
-need() {
-	if [[ -e $POL/$1.ini.fail ]]; then
-		cat "$POL/$1.ini.fail" >&2
-		return 1
+		learn_failed "$name" "$st"
 	fi
 }
 
@@ -81,7 +71,7 @@ refute_escape() {
 }
 
 @test "control: probe getitimer in serving is killed; the process had F1+F2 and no tracer" {
-	need plain
+	need_policy plain
 	esc -- plain plain probe
 	[[ $status -eq 159 ]]
 	assert_kill_report "$ERR" serving getitimer
@@ -98,7 +88,7 @@ refute_escape() {
 }
 
 @test "fake seccomp() result: a program with a filter of its own at its transition is killed, named" {
-	need fakeseccomp
+	need_policy fakeseccomp
 	local want opts
 	# --fork: sandbox-run says 125; in place the caller sees the program's
 	# own end, killed (SIGKILL: 137), with the same message
@@ -114,7 +104,7 @@ refute_escape() {
 }
 
 @test "marker thread killed by another thread's execve: the new image is in init and transitions itself" {
-	need markerexec
+	need_policy markerexec
 	esc -- markerexec markerexec probe
 	refute_escape
 	[[ $status -eq 159 ]]
@@ -122,7 +112,7 @@ refute_escape() {
 }
 
 @test "fork straddling the transition: no child is ever left untraced under F1 only (8 runs)" {
-	need straddle
+	need_policy straddle
 	local i
 	for i in 1 2 3 4 5 6 7 8; do
 		esc --settle-timeout=20 -- straddle straddle
@@ -132,7 +122,7 @@ refute_escape() {
 }
 
 @test "pid reuse after a detach: a new process and its thread on a reused pid stay traced in init" {
-	need reuse
+	need_policy reuse
 	[[ -w /proc/sys/kernel/ns_last_pid ]] || skip "needs root to set /proc/sys/kernel/ns_last_pid"
 	local i pid bp reused=0
 	for i in 1 2 3 4 5; do
@@ -159,7 +149,7 @@ refute_escape() {
 }
 
 @test "filter in flight: a thread rewriting the memory below the marker's stack cannot change F2 (5 runs)" {
-	need patch
+	need_policy patch
 	local i
 	for i in 1 2 3 4 5; do
 		esc -- patch patch probe
@@ -170,7 +160,7 @@ refute_escape() {
 }
 
 @test "launcher memory: a program run as the launcher's user cannot open /proc/LAUNCHER/mem" {
-	need launchermem
+	need_policy launchermem
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 	[[ $(id -u) -eq 0 ]] || skip "needs root to run the launcher as nobody"
 	local d
@@ -189,7 +179,7 @@ refute_escape() {
 }
 
 @test "io_uring: a ring set up in init is refused at the transition and creates nothing" {
-	need uring
+	need_policy uring
 	local want opts
 	for want in 125 137; do # --fork, then in place: as above
 		opts=()
@@ -203,7 +193,7 @@ refute_escape() {
 }
 
 @test "restarted call: a thread asleep in wait4 at the transition restarts it under F2 (learned as serving)" {
-	need sleeper
+	need_policy sleeper
 	assert_contains "$(sed -n '/^\[serving\]/,$p' "$POL/sleeper.ini")" "wait4 = allow"
 	esc -- sleeper sleeper
 	[[ $status -eq 0 ]]
@@ -211,14 +201,14 @@ refute_escape() {
 }
 
 @test "no spurious EINTR: a thread asleep in epoll_wait at the transition gets its timeout" {
-	need eintr
+	need_policy eintr
 	esc -- eintr eintr
 	[[ $status -eq 0 ]]
 	assert_contains "$output" "eintr epoll_wait ret=0 errno=0"
 }
 
 @test "small coroutine stack: the bytes below it are the same after the injection" {
-	need coro
+	need_policy coro
 	esc -- coro coro
 	refute_escape
 	[[ $status -eq 0 ]]
@@ -226,7 +216,7 @@ refute_escape() {
 }
 
 @test "exit during the transition: 30 runs all exit 0, none reports 125 or hangs" {
-	need exitrace
+	need_policy exitrace
 	local i
 	for i in $(seq 30); do
 		esc -- exitrace exitrace
@@ -238,13 +228,13 @@ refute_escape() {
 }
 
 @test "multithreaded exit in init: the launcher passes status 3 on and does not hang" {
-	need mtexit
+	need_policy mtexit
 	esc -- mtexit mtexit
 	[[ $status -eq 3 ]]
 }
 
 @test "kill report: a program name with a newline cannot forge a line of sandbox-run's" {
-	need plain
+	need_policy plain
 	local bad="$T/bad"$'\n'"sandbox-run: forged"
 	ln -s "$FIX/escape" "$bad"
 	run --separate-stderr timeout -k 5 60 "$RUN" --policy "$POL/plain.ini" -- "$bad" plain probe
@@ -258,7 +248,7 @@ refute_escape() {
 }
 
 @test "marker thread: workers asleep in epoll_wait since before listen do not make the transition" {
-	need workers
+	need_policy workers
 	local pid
 	pid=$(sed -n 's/^sandbox-profile: transition: epoll_wait by pid \([0-9]*\) tid \([0-9]*\) .*/\1 \2/p' "$POL/workers.err")
 	[[ -n $pid && ${pid% *} == "${pid#* }" ]] # learned at main's own epoll_wait

@@ -22,17 +22,7 @@ learn() {
 	timeout -k 5 60 "$PROFILE" -q --phase-marker=accept "$@" -o "$POL/$name.ini" -- \
 		"$FIX/argescape" plain >"$POL/$name.out" 2>"$POL/$name.err" </dev/null || st=$?
 	if [[ $st -ne 0 || ! -s $POL/$name.ini ]]; then
-		{
-			echo "learning $name: exit $st"
-			cat "$POL/$name.err"
-		} >"$POL/$name.ini.fail"
-	fi
-}
-
-need() {
-	if [[ -e $POL/$1.ini.fail ]]; then
-		cat "$POL/$1.ini.fail" >&2
-		return 1
+		learn_failed "$name" "$st"
 	fi
 }
 
@@ -69,7 +59,7 @@ serving_line() {
 }
 
 @test "learned: [serving] restricts only the dangerous part of each checked argument" {
-	need plain
+	need_policy plain
 	serving_line plain "mprotect.prot = not PROT_EXEC"
 	serving_line plain "mmap.prot = not PROT_EXEC"
 	serving_line plain "socket.domain = only AF_UNIX, AF_INET, AF_INET6"
@@ -84,7 +74,7 @@ serving_line() {
 }
 
 @test "normal work passes; threads and fork use clone once clone3 answers ENOSYS" {
-	need plain
+	need_policy plain
 	arg -- plain plain
 	[[ $status -eq 0 ]]
 	assert_contains "$output" "clone3 ENOSYS"
@@ -95,7 +85,7 @@ serving_line() {
 }
 
 @test "escapes: each dangerous argument is killed while serving" {
-	need plain
+	need_policy plain
 	local mode call
 	for mode in mprotect-exec:mprotect mmap-exec:mmap netlink:socket packet:socket \
 		clone-newuser:clone unshare-newuser:unshare tiocsti:ioctl personality:personality; do
@@ -112,7 +102,7 @@ serving_line() {
 }
 
 @test "control: without conditions (--args=off) the same calls go through" {
-	need off
+	need_policy off
 	if grep '^[a-z_0-9]*\.[a-z]* =' "$POL/off.ini"; then
 		return 1
 	fi
@@ -124,7 +114,7 @@ serving_line() {
 }
 
 @test "the kill report names the condition that denied the call" {
-	need plain
+	need_policy plain
 	arg -- plain mprotect-exec
 	[[ $status -eq 159 ]]
 	if grep -qF "killed by seccomp in phase serving: syscall " <<<"$ERR"; then
@@ -133,7 +123,7 @@ serving_line() {
 }
 
 @test "complain mode names the argument; --learn writes the widened condition" {
-	need plain
+	need_policy plain
 	arg --mode=complain --learn="$T/learned.ini" -- plain netlink
 	[[ $status -eq 0 ]]
 	assert_contains "$ERR" "in serving would be denied socket with AF_NETLINK (socket.domain = only AF_UNIX, AF_INET, AF_INET6)"
@@ -149,7 +139,7 @@ serving_line() {
 }
 
 @test "--args=exact: the values seen, and the normal work still passes" {
-	need exact
+	need_policy exact
 	serving_line exact "ioctl.request = only FIONREAD"
 	serving_line exact "prctl.option = only PR_GET_NAME"
 	arg -- exact plain

@@ -31,14 +31,6 @@ learn_into() {
 	rm -f "$POL/$name.ini.fail"
 }
 
-need_policy() {
-	if [[ -e $POL/$1.ini.fail ]]; then
-		echo "learning policy $1 failed:" >&2
-		cat "$POL/$1.ini.fail" >&2
-		return 1
-	fi
-	[[ -s $POL/$1.ini ]]
-}
 
 # The redis policies: learned from the same command line the tests run.
 #   redis.ini        --phase-marker=accept; startup, PING (the first accept:

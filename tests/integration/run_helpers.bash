@@ -55,6 +55,27 @@ run_fixture() {
 	printf '# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$ERR" >&2
 }
 
+# need_policy NAME - fail (saying why) unless $POL/NAME.ini was learned:
+# a failed learning leaves NAME.ini.fail (learn_failed), so one broken
+# profile fails only the tests that need it.
+need_policy() {
+	if [[ -e $POL/$1.ini.fail ]]; then
+		echo "learning policy $1 failed:" >&2
+		cat "$POL/$1.ini.fail" >&2
+		return 1
+	fi
+	[[ -s $POL/$1.ini ]]
+}
+
+# learn_failed NAME STATUS - keep why learning $POL/NAME.ini failed (its
+# exit status and the profiler's $POL/NAME.err) for need_policy.
+learn_failed() {
+	{
+		echo "learning $1: exit $2"
+		cat "$POL/$1.err"
+	} >"$POL/$1.ini.fail"
+}
+
 # sbr_cleanup - kill what is left of the test's background processes.
 sbr_cleanup() {
 	kill_bg
