@@ -568,6 +568,34 @@ void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x)
 	memcpy(s->v, set.v, sizeof(s->v));
 }
 
+static bool is_danger(const struct sb_arg_def *d, uint64_t x)
+{
+	for (int i = 0; d->danger && d->danger[i] && i < 64; i++)
+		if ((d->danger[i] & d->width) == x)
+			return true;
+	return false;
+}
+
+void sb_arg_seen_merge(enum sb_arg_id id, struct sb_arg_seen *dst, const struct sb_arg_seen *src, bool danger)
+{
+	const struct sb_arg_def *d = sb_arg_def(id);
+
+	if (d == NULL || !src->any)
+		return;
+	if (d->kind == SB_ARG_FLAGS) {
+		sb_arg_record(id, dst, danger ? src->bits : src->bits & ~d->watch);
+		return;
+	}
+	dst->any = true;
+	for (int i = 0; i < src->n && i < SB_COND_MAX; i++)
+		if (danger || !is_danger(d, src->v[i]))
+			sb_arg_record(id, dst, src->v[i]);
+	if (danger) {
+		dst->overflow |= src->overflow;
+		dst->danger_seen |= src->danger_seen;
+	}
+}
+
 /* values: deny the dangerous values the run never saw */
 static struct sb_cond deny_unseen(const struct sb_arg_def *d, const struct sb_arg_seen *s)
 {

@@ -124,6 +124,12 @@ struct sb_arg_seen {
 
 void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x);
 
+/* Add what src recorded to dst, as if each call had been recorded there;
+ * without `danger`, the dangerous values and bits (watch, danger) are left
+ * out. */
+void sb_arg_seen_merge(enum sb_arg_id id, struct sb_arg_seen *dst, const struct sb_arg_seen *src,
+                       bool danger);
+
 enum sb_args_mode {
 	SB_ARGS_DANGER, /* deny only the dangerous part never seen (default) */
 	SB_ARGS_EXACT,  /* deny every value never seen */

@@ -453,6 +453,17 @@ const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_
 	return family_seen(p, ph, f, nr) ? f : NULL;
 }
 
+bool sb_policy_restart_line(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	const struct sb_entry *e;
+
+	if (ph != SB_PHASE_SERVING || !p->has_transition || nr < 0 || nr >= SB_NR_MAX)
+		return false;
+	e = &p->phase[SB_PHASE_SERVING][nr];
+	return e->act.kind == SB_ACT_ALLOW && e->count == 0 && p->phase[SB_PHASE_INIT][nr].count > 0 &&
+	       sb_policy_widened_by(p, ph, nr) == NULL;
+}
+
 /* Added lines are decided from the lines seen before this call only: an
  * added line has count 0, so it never brings in more. */
 int sb_policy_widen(struct sb_policy *p)

@@ -29,6 +29,10 @@ const char profile_usage[] =
     "                            profiled the way sandbox-run will run it)\n"
     "      --args=MODE           argument conditions: danger (default: deny only the\n"
     "                            dangerous values never seen), exact, or off\n"
+    "      --restart=MODE        auto (default): a supervisor that started workers in\n"
+    "                            init may start them again while serving, so serving\n"
+    "                            also allows their start and its own (exec excepted);\n"
+    "                            off\n"
     "      --backend=NAME        ptrace (default), ebpf (in-kernel counting, as root),\n"
     "                            or auto (ebpf if it loads, else ptrace)\n"
     "  -p, --attach=PID          record running process PID (its threads, and its\n"
@@ -51,7 +55,8 @@ enum {
 	OPT_CAPS,
 	OPT_ARGS,
 	OPT_BACKEND,
-	OPT_DURATION
+	OPT_DURATION,
+	OPT_RESTART
 };
 
 static const struct option longopts[] = {
@@ -65,6 +70,7 @@ static const struct option longopts[] = {
     {"capabilities", required_argument, NULL, OPT_CAPS},
     {"args", required_argument, NULL, OPT_ARGS},
     {"backend", required_argument, NULL, OPT_BACKEND},
+    {"restart", required_argument, NULL, OPT_RESTART},
     {"attach", required_argument, NULL, 'p'},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"tree", no_argument, NULL, 'T'},
@@ -135,6 +141,13 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 		return -1;
 	case OPT_ARGS: return parse_args_mode(optarg, &o->args, err, errlen);
 	case OPT_BACKEND: return set_backend(o, optarg, err, errlen);
+	case OPT_RESTART:
+		if (!strcmp(optarg, "auto") || !strcmp(optarg, "off")) {
+			o->no_restart = !strcmp(optarg, "off");
+			return 0;
+		}
+		snprintf(err, errlen, "--restart: expected auto or off, got '%s'", optarg);
+		return -1;
 	case 'p':
 		if (sb_parse_int(optarg, 1, 1 << 22, &o->attach_pid) == 0)
 			return 0;

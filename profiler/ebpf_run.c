@@ -18,6 +18,7 @@
 #include "ebpf/ebpf.h"
 #include "forward.h"
 #include "profile.h"
+#include "restart.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -32,6 +33,20 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns's clock */
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The supervisor rule's record (restart.h) of a kernel record: its init
+ * counts and arguments, as the ptrace run keeps them (profile.c). */
+static struct sb_proc_init *init_record(const struct sb_ebpf_proc *rec)
+{
+	struct sb_proc_init *r = calloc(1, sizeof(*r));
+
+	for (int nr = 0; r && nr < SB_EBPF_NR_MAX && nr < SB_NR_MAX; nr++)
+		if (rec->counts[SB_PHASE_INIT][nr])
+			sb_bit_set(r->calls, nr);
+	for (int id = 0; r && id < SB_ARG_N; id++)
+		sb_ebpf_arg_seen(rec, SB_PHASE_INIT, (enum sb_arg_id)id, &r->seen[id]);
+	return r;
 }
 
 /* The record as the report's copy of a process (profile.c, keep_proc). */
@@ -59,6 +74,7 @@ static struct sb_proc *to_proc(const struct sb_ebpf_proc *rec, uint64_t t0)
 	memcpy(p->exe, rec->exe, sizeof(p->exe));
 	p->exe[sizeof(p->exe) - 1] = '\0';
 	p->transition_now = false;
+	p->user = init_record(rec); /* NULL: not a worker (restart.c) */
 	return p;
 }
 

@@ -20,6 +20,7 @@
 #include "attach.h"
 #include "caps.h"
 #include "filter.h"
+#include "restart.h"
 #include "forward.h"
 #include "msg.h"
 #include "util.h"
@@ -56,43 +57,55 @@ int profiler_rules(struct profiler *pr, char *err, size_t errlen)
 	return 0;
 }
 
-/* clone3's flags are the first field of its struct clone_args, in the
+/* The value of the checked argument of sc (args.h) in *x and its id, or
+ * -1. clone3's flags are the first field of its struct clone_args, in the
  * tracee's memory; the tracer may read it. Unreadable: nothing recorded,
  * and the policy then denies the namespace flags. */
-static void record_clone3(struct profiler *pr, struct sb_thread *t, const struct sb_syscall *sc,
-                          enum sb_phase ph)
-{
-	uint64_t flags;
-	struct iovec local = {&flags, sizeof(flags)};
-	struct iovec remote = {(void *)(uintptr_t)sc->args[0], sizeof(flags)};
-
-	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(flags))
-		sb_arg_record(SB_ARG_CLONE_FLAGS, &pr->seen[ph][SB_ARG_CLONE_FLAGS], flags);
-}
-
-/* The checked arguments (args.h): one table lookup for any other call. */
-static void record_args(struct profiler *pr, struct sb_thread *t, const struct sb_syscall *sc,
-                        enum sb_phase ph)
+static int checked_arg(const struct sb_thread *t, const struct sb_syscall *sc, uint64_t *x)
 {
 	int id = sb_arg_for_syscall(sc->nr);
 
-	if (id >= 0)
-		sb_arg_record((enum sb_arg_id)id, &pr->seen[ph][id],
-		              sc->args[sb_arg_def((enum sb_arg_id)id)->index]);
-	else if (sc->nr == SYS_clone3)
-		record_clone3(pr, t, sc, ph);
+	if (id >= 0) {
+		*x = sc->args[sb_arg_def((enum sb_arg_id)id)->index];
+		return id;
+	}
+	if (sc->nr != SYS_clone3)
+		return -1;
+	struct iovec local = {x, sizeof(*x)};
+	struct iovec remote = {(void *)(uintptr_t)sc->args[0], sizeof(*x)};
+
+	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) != (ssize_t)sizeof(*x))
+		return -1;
+	return SB_ARG_CLONE_FLAGS;
+}
+
+/* The supervisor rule's record of t's process (restart.h), kept at the
+ * report copy's `user`; NULL if its allocation failed. */
+static struct sb_proc_init *init_record(const struct sb_thread *t)
+{
+	const struct sb_proc *copy = t->proc ? t->proc->user : NULL;
+
+	return copy ? copy->user : NULL;
 }
 
 static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *sc, enum sb_phase ph)
 {
 	struct profiler *pr = ctx;
+	struct sb_proc_init *rec = ph == SB_PHASE_INIT ? init_record(t) : NULL;
+	uint64_t x;
+	int id;
 
 	if (!sc->native)
 		return; /* counted by the engine; every policy denies foreign ABIs */
 	sb_policy_add(pr->policy, ph, sc->nr, 1);
 	pr->calls[ph]++;
-	if (pr->opts->args != SB_ARGS_OFF)
-		record_args(pr, t, sc, ph);
+	if (rec)
+		sb_bit_set(rec->calls, sc->nr);
+	if (pr->opts->args == SB_ARGS_OFF || (id = checked_arg(t, sc, &x)) < 0)
+		return;
+	sb_arg_record((enum sb_arg_id)id, &pr->seen[ph][id], x);
+	if (rec)
+		sb_arg_record((enum sb_arg_id)id, &rec->seen[id], x);
 }
 
 /* Add a family (or syscall) to the rule's markers unless it is there. */
@@ -153,7 +166,8 @@ static void on_new_proc(void *ctx, struct sb_proc *p, struct sb_proc *parent)
 	struct sb_proc *copy = calloc(1, sizeof(*copy));
 
 	if (!copy)
-		return; /* the report misses it; the policy does not */
+		return;                                      /* the report misses it; the policy does not */
+	copy->user = calloc(1, sizeof(struct sb_proc_init)); /* NULL: not a worker */
 	*pr->tail = copy;
 	pr->tail = &copy->next;
 	p->user = copy;
@@ -166,9 +180,10 @@ void profiler_keep_proc(const struct sb_proc *p)
 	if (!copy)
 		return;
 	struct sb_proc *next = copy->next;
+	void *rec = copy->user;
 	*copy = *p;
 	copy->threads = NULL;
-	copy->user = NULL;
+	copy->user = rec;
 	copy->next = next;
 }
 
@@ -248,6 +263,8 @@ void profiler_generalize(struct profiler *pr)
 	/* A merge into an existing policy keeps that policy's baseline: the
 	 * counts this run saw are listed either way. */
 	pr->policy->baseline = SB_BASELINE_HARMLESS;
+	if (!pr->opts->no_restart)
+		profiler_restart(pr);
 	sb_policy_widen(pr->policy);
 	profiler_conditions(pr);
 }
@@ -349,6 +366,7 @@ void profiler_free(struct profiler *pr)
 	while (pr->procs) {
 		struct sb_proc *p = pr->procs;
 		pr->procs = p->next;
+		free(p->user);
 		free(p);
 	}
 }

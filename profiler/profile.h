@@ -37,6 +37,8 @@ struct profiler {
 	uint64_t lost;         /* ebpf: processes or threads it could not track
 	                          (the run then fails: 125) */
 	bool in_kernel;        /* the eBPF backend ran: no settle step */
+	int supervisors;       /* the supervisor rule's (restart.h), and the */
+	int restart_calls;     /* serving lines it added */
 };
 
 /* Refresh the copy of p kept for the report. */
@@ -77,6 +79,10 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 /* The records of e as the report's copies and the policy's counts; t0 is
  * the start (CLOCK_MONOTONIC, ns) transition times count from. */
 int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0);
+
+/* restart.c: the supervisor rule (restart.h) on this run's records: the
+ * lines it adds to [serving] and the argument values that go with them. */
+void profiler_restart(struct profiler *pr);
 
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);

@@ -157,6 +157,13 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 	}
 	fputc('\n', stderr);
 	print_danger(pr->policy);
+	if (pr->supervisors)
+		fprintf(stderr,
+		        "%s: supervisor rule: %d process%s started workers in init, so serving also allows "
+		        "their start and its own: %d more call%s (\"restart\" lines; --restart=off leaves "
+		        "them out)\n",
+		        sb_progname, pr->supervisors, pr->supervisors == 1 ? "" : "es", pr->restart_calls,
+		        pr->restart_calls == 1 ? "" : "s");
 	hints_report(pr);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);

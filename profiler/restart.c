@@ -1,0 +1,61 @@
+/* restart.c - the supervisor rule applied to a run (lib/restart.h): the
+ * calls and argument values it carries become `allow` lines of [serving]
+ * with count 0, so the writer marks them (policy_write.c) and widen and the
+ * conditions treat them as the run's own.
+ *
+ * Invariant: only a two-phase policy is touched, and only lines its
+ * serving phase does not have (a line it has keeps its action). A call the
+ * baseline allows with any arguments gets no line: generalization decides
+ * after a run, and every new policy's baseline is harmless (profile.c).
+ */
+#include <stdlib.h>
+
+#include "baseline.h"
+#include "profile.h"
+#include "restart.h"
+
+/* The records of pr->procs in order (a copy without its record, whose
+ * allocation failed, takes part as a process with no init calls). */
+static struct sb_proc_init *records(const struct profiler *pr, int *n)
+{
+	int count = 0, i = 0;
+
+	for (const struct sb_proc *p = pr->procs; p; p = p->next)
+		count++;
+	struct sb_proc_init *v = calloc(count ? (size_t)count : 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (const struct sb_proc *p = pr->procs; p; p = p->next, i++) {
+		if (p->user)
+			v[i] = *(const struct sb_proc_init *)p->user;
+		v[i].pid = p->pid;
+		v[i].ppid = p->ppid;
+		v[i].serving = p->ph.phase == SB_PHASE_SERVING;
+	}
+	*n = count;
+	return v;
+}
+
+void profiler_restart(struct profiler *pr)
+{
+	struct sb_policy *pol = pr->policy;
+	uint8_t carry[SB_BITMAP_BYTES] = {0};
+	struct sb_arg_seen *seen = calloc(SB_ARG_N, sizeof(*seen));
+	int n = 0;
+	struct sb_proc_init *v = pol->has_transition && seen ? records(pr, &n) : NULL;
+
+	if (v)
+		pr->supervisors = sb_restart_carry(v, n, carry, seen);
+	for (int nr = 0; nr < SB_NR_MAX && pr->supervisors; nr++) {
+		if (!sb_bit_test(carry, nr) || pol->phase[SB_PHASE_SERVING][nr].act.kind != SB_ACT_NONE)
+			continue;
+		if (sb_baseline_is(nr) && sb_baseline_cond(nr) == NULL)
+			continue; /* the baseline allows it (a line would only be noise) */
+		sb_policy_add(pol, SB_PHASE_SERVING, nr, 0);
+		pr->restart_calls++;
+	}
+	for (int id = 0; id < SB_ARG_N && pr->supervisors; id++)
+		sb_arg_seen_merge((enum sb_arg_id)id, &pr->seen[SB_PHASE_SERVING][id], &seen[id], true);
+	free(v);
+	free(seen);
+}
