@@ -97,6 +97,11 @@ const struct sb_danger sb_baseline_table[] = {
               "read stream); a process sharing the open file sees it move, as it sees a write through it"},
     /* The process's own signal state. */
     {"rt_sigprocmask", "changes which signals the thread blocks"},
+    /* The process's own interval timers: their signal goes to the caller. */
+    {"setitimer", "arms or reads one of the process's own interval timers (nginx's master while its old "
+                  "workers finish, at reload)"},
+    {"getitimer", "reads one of the process's own interval timers"},
+    {"alarm", "arms the process's own SIGALRM timer (setitimer's ITIMER_REAL)"},
     {NULL, NULL},
 };
 

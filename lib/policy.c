@@ -453,7 +453,7 @@ const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_
 	return family_seen(p, ph, f, nr) ? f : NULL;
 }
 
-bool sb_policy_restart_line(const struct sb_policy *p, enum sb_phase ph, int nr)
+bool sb_policy_init_only(const struct sb_policy *p, enum sb_phase ph, int nr)
 {
 	const struct sb_entry *e;
 

@@ -166,10 +166,11 @@ int sb_policy_widen(struct sb_policy *p);
  * else NULL. */
 const struct sb_family *sb_policy_widened_by(const struct sb_policy *p, enum sb_phase ph, int nr);
 
-/* True if line nr of [serving] is the supervisor rule's (restart.h): an
- * `allow` with count 0 that no family explains, whose [init] line has a
- * count > 0. The writer marks such lines. */
-bool sb_policy_restart_line(const struct sb_policy *p, enum sb_phase ph, int nr);
+/* True if line nr of [serving] was seen in init only: an `allow` with
+ * count 0 that no family explains, whose [init] line has a count > 0 (the
+ * supervisor rule's lines, restart.h). The writer marks such lines "; seen
+ * in init". */
+bool sb_policy_init_only(const struct sb_policy *p, enum sb_phase ph, int nr);
 
 /* Why the filters answer allow for native syscall nr in phase ph whatever
  * the policy lists, or NULL if they follow the policy. The mechanism needs

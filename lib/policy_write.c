@@ -275,8 +275,8 @@ static void put_phase(struct writer *w, const struct sb_policy *p, enum sb_phase
 		sb_action_format(&e->act, act, sizeof(act));
 		if (fam != NULL) /* free text for the reader: not a count */
 			put(w, "%s = %s ; family %s", v[i].name, act, fam->name);
-		else if (sb_policy_restart_line(p, ph, v[i].nr))
-			put(w, "%s = %s ; restart, seen in init", v[i].name, act);
+		else if (sb_policy_init_only(p, ph, v[i].nr))
+			put(w, "%s = %s ; seen in init", v[i].name, act);
 		else if (e->count > 0)
 			put(w, "%s = %s ; %llu call%s", v[i].name, act, (unsigned long long)e->count,
 			    e->count == 1 ? "" : "s");

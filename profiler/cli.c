@@ -29,10 +29,11 @@ const char profile_usage[] =
     "                            profiled the way sandbox-run will run it)\n"
     "      --args=MODE           argument conditions: danger (default: deny only the\n"
     "                            dangerous values never seen), exact, or off\n"
-    "      --restart=MODE        auto (default): a supervisor that started workers in\n"
-    "                            init may start them again while serving, so serving\n"
-    "                            also allows their start and its own (exec excepted);\n"
-    "                            off\n"
+    "      --restart=on|off      on: a supervisor (it started workers in init, then\n"
+    "                            served) may start them again while serving, so\n"
+    "                            serving also allows what it and they did in init,\n"
+    "                            exec excepted; off (default): the summary only says\n"
+    "                            when it saw one\n"
     "      --backend=NAME        ptrace (default), ebpf (in-kernel counting, as root),\n"
     "                            or auto (ebpf if it loads, else ptrace)\n"
     "  -p, --attach=PID          record running process PID (its threads, and its\n"
@@ -142,11 +143,11 @@ static int parse_one(int c, void *opts, char *err, size_t errlen)
 	case OPT_ARGS: return parse_args_mode(optarg, &o->args, err, errlen);
 	case OPT_BACKEND: return set_backend(o, optarg, err, errlen);
 	case OPT_RESTART:
-		if (!strcmp(optarg, "auto") || !strcmp(optarg, "off")) {
-			o->no_restart = !strcmp(optarg, "off");
+		if (!strcmp(optarg, "on") || !strcmp(optarg, "off")) {
+			o->restart = !strcmp(optarg, "on");
 			return 0;
 		}
-		snprintf(err, errlen, "--restart: expected auto or off, got '%s'", optarg);
+		snprintf(err, errlen, "--restart: expected on or off, got '%s'", optarg);
 		return -1;
 	case 'p':
 		if (sb_parse_int(optarg, 1, 1 << 22, &o->attach_pid) == 0)

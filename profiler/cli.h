@@ -32,9 +32,9 @@ struct profile_opts {
 	int settle_timeout_ms;
 	enum sb_args_mode args; /* argument conditions (args.h) */
 	enum backend backend;
-	bool no_restart; /* --restart=off: no supervisor rule (restart.h) */
-	int attach_pid;  /* --attach: record this running process; 0: run argv */
-	int duration_s;  /* --attach: stop after this long; 0: at SIGINT/SIGTERM */
+	bool restart;   /* --restart=on: the supervisor rule (restart.h) */
+	int attach_pid; /* --attach: record this running process; 0: run argv */
+	int duration_s; /* --attach: stop after this long; 0: at SIGINT/SIGTERM */
 	bool tree;
 	bool quiet;
 	bool help;

@@ -263,8 +263,7 @@ void profiler_generalize(struct profiler *pr)
 	/* A merge into an existing policy keeps that policy's baseline: the
 	 * counts this run saw are listed either way. */
 	pr->policy->baseline = SB_BASELINE_HARMLESS;
-	if (!pr->opts->no_restart)
-		profiler_restart(pr);
+	profiler_restart(pr);
 	sb_policy_widen(pr->policy);
 	profiler_conditions(pr);
 }

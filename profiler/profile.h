@@ -38,7 +38,7 @@ struct profiler {
 	                          (the run then fails: 125) */
 	bool in_kernel;        /* the eBPF backend ran: no settle step */
 	int supervisors;       /* the supervisor rule's (restart.h), and the */
-	int restart_calls;     /* serving lines it added */
+	int restart_calls;     /* serving lines it added (--restart=on) */
 };
 
 /* Refresh the copy of p kept for the report. */
@@ -80,8 +80,9 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
  * the start (CLOCK_MONOTONIC, ns) transition times count from. */
 int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0);
 
-/* restart.c: the supervisor rule (restart.h) on this run's records: the
- * lines it adds to [serving] and the argument values that go with them. */
+/* restart.c: the supervisor rule (restart.h) on this run's records: count
+ * the supervisors; with --restart=on, add their lines to [serving] and the
+ * argument values that go with them. */
 void profiler_restart(struct profiler *pr);
 
 /* report.c */

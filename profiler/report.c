@@ -157,13 +157,21 @@ void report_summary(const struct profiler *pr, const char *out, int status)
 	}
 	fputc('\n', stderr);
 	print_danger(pr->policy);
-	if (pr->supervisors)
+	if (pr->supervisors && pr->opts->restart)
+		fprintf(
+		    stderr,
+		    "%s: supervisor rule: %d supervisor%s started workers in init, so serving also allows "
+		    "what they and their workers did in init, exec excepted: %d more call%s (lines "
+		    "\"seen in init\")\n",
+		    sb_progname, pr->supervisors, pr->supervisors == 1 ? "" : "s", pr->restart_calls,
+		    pr->restart_calls == 1 ? "" : "s");
+	else if (pr->supervisors)
 		fprintf(stderr,
-		        "%s: supervisor rule: %d process%s started workers in init, so serving also allows "
-		        "their start and its own: %d more call%s (\"restart\" lines; --restart=off leaves "
-		        "them out)\n",
-		        sb_progname, pr->supervisors, pr->supervisors == 1 ? "" : "es", pr->restart_calls,
-		        pr->restart_calls == 1 ? "" : "s");
+		        "%s: hint: %d supervisor%s started workers in init and then served; if %s them again "
+		        "while serving (a reload, a worker that died), profile with --restart=on "
+		        "(sandbox-policy(5), SUPERVISORS)\n",
+		        sb_progname, pr->supervisors, pr->supervisors == 1 ? "" : "s",
+		        pr->supervisors == 1 ? "it starts" : "they start");
 	hints_report(pr);
 	print_transition(pr, procs);
 	fprintf(stderr, "%s: processes: %d, threads: %d, execs: %d\n", sb_progname, nprocs, nthreads, nexecs);

@@ -1,7 +1,8 @@
-/* restart.c - the supervisor rule applied to a run (lib/restart.h): the
- * calls and argument values it carries become `allow` lines of [serving]
- * with count 0, so the writer marks them (policy_write.c) and widen and the
- * conditions treat them as the run's own.
+/* restart.c - the supervisor rule applied to a run (lib/restart.h): with
+ * --restart=on, the calls and argument values it carries become `allow`
+ * lines of [serving] with count 0 ("; seen in init", policy_write.c), and
+ * the conditions treat the values as the run's own; with off (the default)
+ * the supervisors are only counted, for the summary's hint.
  *
  * Invariant: only a two-phase policy is touched, and only lines its
  * serving phase does not have (a line it has keeps its action). A call the
@@ -46,7 +47,9 @@ void profiler_restart(struct profiler *pr)
 
 	if (v)
 		pr->supervisors = sb_restart_carry(v, n, carry, seen);
-	for (int nr = 0; nr < SB_NR_MAX && pr->supervisors; nr++) {
+	bool apply = pr->opts->restart && pr->supervisors > 0;
+
+	for (int nr = 0; nr < SB_NR_MAX && apply; nr++) {
 		if (!sb_bit_test(carry, nr) || pol->phase[SB_PHASE_SERVING][nr].act.kind != SB_ACT_NONE)
 			continue;
 		if (sb_baseline_is(nr) && sb_baseline_cond(nr) == NULL)
@@ -54,7 +57,7 @@ void profiler_restart(struct profiler *pr)
 		sb_policy_add(pol, SB_PHASE_SERVING, nr, 0);
 		pr->restart_calls++;
 	}
-	for (int id = 0; id < SB_ARG_N && pr->supervisors; id++)
+	for (int id = 0; id < SB_ARG_N && apply; id++)
 		sb_arg_seen_merge((enum sb_arg_id)id, &pr->seen[SB_PHASE_SERVING][id], &seen[id], true);
 	free(v);
 	free(seen);

@@ -126,10 +126,7 @@ int cmd_calls(int argc, char **argv)
 		char act[64];
 		printf("%s\t%s\t%llu\t%s\n", names[k],
 		       sb_action_format(&p->phase[ph][nr].act, act, sizeof(act)),
-		       (unsigned long long)p->phase[ph][nr].count,
-		       fam                                 ? fam->name
-		       : sb_policy_restart_line(p, ph, nr) ? "restart"
-		                                           : "-");
+		       (unsigned long long)p->phase[ph][nr].count, fam ? fam->name : "-");
 	}
 	free(p);
 	return fflush(stdout) == 0 ? TOOL_OK : TOOL_ERROR;
@@ -214,7 +211,7 @@ static void json_calls(const struct sb_policy *p, enum sb_phase ph)
 		       names[k], sb_action_format(&p->phase[ph][nr].act, act, sizeof(act)),
 		       (unsigned long long)p->phase[ph][nr].count);
 		fam ? tool_json_string(fam->name) : (void)printf("null");
-		printf(", \"restart\": %s}", sb_policy_restart_line(p, ph, nr) ? "true" : "false");
+		putchar('}');
 	}
 	printf("%s}", n ? "\n    " : "");
 }

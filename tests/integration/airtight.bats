@@ -3,8 +3,8 @@
 #
 # Every process ends under its serving filter, or dies. Each test runs
 # tests/fixtures/escape.c in one mode under a policy learned from the same
-# mode without `probe`, so the serving set never holds getitimer: a probe
-# getitimer that returns, or any "ESCAPE" line, means a process ran on outside
+# mode without `probe`, so the serving set never holds sched_getparam: a probe
+# sched_getparam that returns, or any "ESCAPE" line, means a process ran on outside
 # F2. Legitimate programs (a thread asleep in wait4 or epoll_wait, a small
 # coroutine stack, an exit during the injection) must run as they do
 # natively. Tests assert behaviour, never timings; every wait is bounded.
@@ -70,11 +70,11 @@ refute_escape() {
 	}
 }
 
-@test "control: probe getitimer in serving is killed; the process had F1+F2 and no tracer" {
+@test "control: probe sched_getparam in serving is killed; the process had F1+F2 and no tracer" {
 	need_policy plain
 	esc -- plain plain probe
 	[[ $status -eq 159 ]]
-	assert_kill_report "$ERR" serving getitimer
+	assert_kill_report "$ERR" serving sched_getparam
 	refute_escape
 	esc -v -- plain plain
 	[[ $status -eq 0 ]]
@@ -108,7 +108,7 @@ refute_escape() {
 	esc -- markerexec markerexec probe
 	refute_escape
 	[[ $status -eq 159 ]]
-	assert_kill_report "$ERR" serving getitimer
+	assert_kill_report "$ERR" serving sched_getparam
 }
 
 @test "fork straddling the transition: no child is ever left untraced under F1 only (8 runs)" {
@@ -155,7 +155,7 @@ refute_escape() {
 		esc -- patch patch probe
 		refute_escape
 		[[ $status -eq 159 ]]
-		assert_kill_report "$ERR" serving getitimer
+		assert_kill_report "$ERR" serving sched_getparam
 	done
 }
 
@@ -257,7 +257,7 @@ refute_escape() {
 	[[ $status -eq 0 ]]
 	[[ $ERR =~ pid\ ([0-9]+)\ .*serving\ from\ epoll_wait\ by\ tid\ ([0-9]+) ]]
 	[[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]]
-	# main's init calls after listen were learned as init: getitimer is not
+	# main's init calls after listen were learned as init: sched_getparam is not
 	# in [serving], so the probe is killed
 	esc -- workers workers probe
 	refute_escape

@@ -105,7 +105,7 @@ same() {
 
 @test "ebpf = ptrace: twophase normal, --phase-marker=accept" {
 	RACY=futex same tp -m accept -- "$FIXTURES/twophase" normal
-	in_phase tp-ebpf.ini init getitimer
+	in_phase tp-ebpf.ini init sched_getparam
 	not_in_phase tp-ebpf.ini init sysinfo
 	in_phase tp-ebpf.ini serving sysinfo
 }
@@ -286,8 +286,8 @@ init_conds() {
 	grep -q '^init: [0-9]* dangerous arguments closed' mx-ebpf.conds
 	diff -u mx-ptrace.conds mx-ebpf.conds
 	assert_same "$(comm -23 <(phase_set mx-ptrace.ini serving) <(phase_set mx-ebpf.ini serving))" ""
-	not_in_phase mx-ptrace.ini serving getitimer
-	in_phase mx-ebpf.ini serving getitimer
+	not_in_phase mx-ptrace.ini serving sched_getparam
+	in_phase mx-ebpf.ini serving sched_getparam
 }
 
 @test "ebpf = ptrace: argescape plain, the same argument conditions (default and --args=exact)" {

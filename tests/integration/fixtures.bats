@@ -14,16 +14,16 @@ setup() {
 }
 
 # expected_twophase MODE [WAITCALL] - the stdout of `twophase MODE` run
-# natively (nothing denied: every call succeeds, getitimer included).
+# natively (nothing denied: every call succeeds, sched_getparam included).
 expected_twophase() {
 	local mode=$1 m=${2:-accept4} mret='-1' merr=EAGAIN
 	[ "$m" = accept4 ] || { mret=0; merr=0; }
-	call() { if [ "$mode" = "$1" ]; then echo getitimer; else echo sysinfo; fi; }
+	call() { if [ "$mode" = "$1" ]; then echo sched_getparam; else echo sysinfo; fi; }
 	local cq
 	cq=$(call child-post)
-	[ "$mode" = exec-post ] && cq="getitimer"
+	[ "$mode" = exec-post ] && cq="sched_getparam"
 	cat <<EOF
-init actor=main call=getitimer ret=0 errno=0
+init actor=main call=sched_getparam ret=0 errno=0
 marker actor=main call=$m ret=$mret errno=$merr
 serving actor=main call=sysinfo ret=0 errno=0
 probe actor=main call=$(call main) ret=0 errno=0
@@ -46,7 +46,7 @@ EOF
 	[ -z "$stderr" ]
 }
 
-@test "twophase: each bad MODE makes exactly its actor call getitimer" {
+@test "twophase: each bad MODE makes exactly its actor call sched_getparam" {
 	local mode
 	for mode in main thread-pre thread-post child-pre child-post exec-post; do
 		run --separate-stderr bounded "$FIXTURES/twophase" "$mode"
@@ -54,7 +54,7 @@ EOF
 		echo "$output"
 		[ "$status" -eq 0 ]
 		[ "$output" = "$(expected_twophase "$mode")" ]
-		[ "$(grep -c '^probe .* call=getitimer ' <<<"$output")" -eq 1 ]
+		[ "$(grep -c '^probe .* call=sched_getparam ' <<<"$output")" -eq 1 ]
 	done
 }
 
@@ -71,9 +71,9 @@ EOF
 }
 
 @test "twophase probe modes (what CQ execs)" {
-	run bounded "$FIXTURES/twophase" probe-getitimer
+	run bounded "$FIXTURES/twophase" probe-sched_getparam
 	[ "$status" -eq 0 ]
-	[ "$output" = "probe actor=exec call=getitimer ret=0 errno=0" ]
+	[ "$output" = "probe actor=exec call=sched_getparam ret=0 errno=0" ]
 	run bounded "$FIXTURES/twophase" probe-sysinfo CQ
 	[ "$status" -eq 0 ]
 	[ "$output" = "probe actor=CQ call=sysinfo ret=0 errno=0" ]
@@ -92,11 +92,11 @@ EOF
 	run --separate-stderr bounded "$FIXTURES/prefork"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat <<'EOF'
-worker 1 call=getitimer ret=0 errno=0
+worker 1 call=sched_getparam ret=0 errno=0
 worker 1 call=accept4 ret=-1 errno=EAGAIN
 worker 1 call=sysinfo ret=0 errno=0
 worker 1 status=exited:0
-worker 2 call=getitimer ret=0 errno=0
+worker 2 call=sched_getparam ret=0 errno=0
 worker 2 call=accept4 ret=-1 errno=EAGAIN
 worker 2 call=sysinfo ret=0 errno=0
 worker 2 status=exited:0
@@ -105,12 +105,12 @@ EOF
 )" ]
 }
 
-@test "prefork worker2-getitimer: worker 2 calls getitimer after its marker" {
-	run --separate-stderr bounded "$FIXTURES/prefork" worker2-getitimer
+@test "prefork worker2-sched_getparam: worker 2 calls sched_getparam after its marker" {
+	run --separate-stderr bounded "$FIXTURES/prefork" worker2-sched_getparam
 	[ "$status" -eq 0 ]
 	[ "${lines[2]}" = "worker 1 call=sysinfo ret=0 errno=0" ]
 	[ "${lines[5]}" = "worker 2 call=accept4 ret=-1 errno=EAGAIN" ]
-	[ "${lines[6]}" = "worker 2 call=getitimer ret=0 errno=0" ]
+	[ "${lines[6]}" = "worker 2 call=sched_getparam ret=0 errno=0" ]
 	[ "${lines[7]}" = "worker 2 status=exited:0" ]
 	run bounded "$FIXTURES/prefork" nosuchmode
 	[ "$status" -eq 2 ]
@@ -213,7 +213,7 @@ syscalls_after() {
 	[ "$(grep -c '^sysinfo(' so.trace)" -eq 1 ]
 }
 
-@test "strace: twophase makes getitimer once, before the marker; sysinfo only after it" {
+@test "strace: twophase makes sched_getparam once, before the marker; sysinfo only after it" {
 	skip_unless_program strace
 	local wait call
 	for wait in accept epoll poll; do
@@ -221,12 +221,12 @@ syscalls_after() {
 		[ "$status" -eq 0 ]
 		case $wait in accept) call=accept4 ;; epoll) call=epoll_wait ;; *) call=poll ;; esac
 		# strace -f lines: "PID  call(...". Line numbers of the events:
-		local getitimer_at first_marker first_sysinfo
-		getitimer_at=$(grep -nE '^[0-9]+ +getitimer\(' "tp.$wait" | cut -d: -f1)
+		local sched_getparam_at first_marker first_sysinfo
+		sched_getparam_at=$(grep -nE '^[0-9]+ +sched_getparam\(' "tp.$wait" | cut -d: -f1)
 		first_marker=$(grep -nE "^[0-9]+ +$call\\(" "tp.$wait" | head -n1 | cut -d: -f1)
 		first_sysinfo=$(grep -nE '^[0-9]+ +sysinfo\(' "tp.$wait" | head -n1 | cut -d: -f1)
-		[ "$(wc -l <<<"$getitimer_at")" -eq 1 ]
-		[ "$getitimer_at" -lt "$first_marker" ]
+		[ "$(wc -l <<<"$sched_getparam_at")" -eq 1 ]
+		[ "$sched_getparam_at" -lt "$first_marker" ]
 		[ "$first_marker" -lt "$first_sysinfo" ]
 		# main + CP: two marker calls; six sysinfo calls (main twice, TP, TQ, CP, CQ)
 		[ "$(grep -cE "^[0-9]+ +$call\\(" "tp.$wait")" -eq 2 ]
@@ -243,7 +243,7 @@ syscalls_after() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^read(0,' sr.trace)" -eq 7 ]
 	[ "$(grep -c '^sysinfo(' sr.trace)" -eq 2 ]
-	[ "$(grep -c '^getitimer(' sr.trace)" -eq 1 ]
-	# getitimer comes before the first read of stdin
-	[ "$(grep -nE '^(getitimer|read\(0,)' sr.trace | head -n1 | cut -d: -f2 | cut -c1-9)" = "getitimer" ]
+	[ "$(grep -c '^sched_getparam(' sr.trace)" -eq 1 ]
+	# sched_getparam comes before the first read of stdin
+	[ "$(grep -nE '^(sched_getparam|read\(0,)' sr.trace | head -n1 | cut -d: -f2 | cut -d"(" -f1)" = "sched_getparam" ]
 }

@@ -46,19 +46,19 @@ worker2_reported() {
 	w2=$(nth_transition_pid 2)
 	[[ -n $w1 && -n $w2 && $w1 != "$w2" ]]
 	assert_contains "$stderr" "prefork (pid $w2) killed by seccomp in phase serving"
-	assert_kill_report "$stderr" serving getitimer
+	assert_kill_report "$stderr" serving sched_getparam
 	# worker 1 exited 0, the parent too: no report for them
 	[ "$(grep -c 'killed by seccomp' <<<"$stderr")" -eq 1 ]
 	refute_contains "$stderr" "(pid $w1) killed"
 }
 
 @test "in place: a worker killed in serving after its detach is reported with its pid" {
-	run_kr -v --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-getitimer
+	run_kr -v --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-sched_getparam
 	worker2_reported
 }
 
 @test "--fork: a worker killed in serving after its detach is reported with its pid" {
-	run_kr -v --fork --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-getitimer
+	run_kr -v --fork --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-sched_getparam
 	worker2_reported
 }
 
@@ -90,7 +90,7 @@ worker2_reported() {
 }
 
 @test "-q: no report for a worker either" {
-	run_kr -q --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-getitimer
+	run_kr -q --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-sched_getparam
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "worker 2 status=signaled:SIGSYS"
 	refute_contains "$stderr" "killed by seccomp"

@@ -72,9 +72,9 @@ native_output() {
 	[ "$output" = "$native" ]
 	[ "$(policy_key tp.ini transition)" = accept ]
 	# the init-only call: main, once, before its marker
-	in_phase tp.ini init getitimer
-	not_in_phase tp.ini serving getitimer
-	[ "$(call_count tp.ini init getitimer)" -eq 1 ]
+	in_phase tp.ini init sched_getparam
+	not_in_phase tp.ini serving sched_getparam
+	[ "$(call_count tp.ini init sched_getparam)" -eq 1 ]
 	# the serving-only call: main twice, TP, TQ, CP (after its own marker), CQ (exec'd)
 	in_phase tp.ini serving sysinfo
 	not_in_phase tp.ini init sysinfo
@@ -110,8 +110,8 @@ native_output() {
 	in_phase ep.ini serving epoll_wait
 	not_in_phase ep.ini init epoll_wait
 	in_phase ep.ini init epoll_ctl
-	in_phase ep.ini init getitimer
-	not_in_phase ep.ini serving getitimer
+	in_phase ep.ini init sched_getparam
+	not_in_phase ep.ini serving sched_getparam
 	not_in_phase ep.ini init sysinfo
 	[ "$(call_count ep.ini serving sysinfo)" -eq 6 ]
 }
@@ -126,7 +126,7 @@ native_output() {
 	[ "$(policy_key po.ini transition_after)" = listen ]
 	in_phase po.ini serving poll
 	not_in_phase po.ini init poll
-	not_in_phase po.ini serving getitimer
+	not_in_phase po.ini serving sched_getparam
 	not_in_phase po.ini init sysinfo
 	[ "$(call_count po.ini serving sysinfo)" -eq 6 ]
 }
@@ -136,7 +136,7 @@ native_output() {
 	[ "$status" -eq 0 ]
 	[ "$(policy_key ac.ini transition)" = accept ]
 	[ "$(policy_key ac.ini transition_after)" = listen ]
-	not_in_phase ac.ini serving getitimer
+	not_in_phase ac.ini serving sched_getparam
 	not_in_phase ac.ini init sysinfo
 }
 
@@ -146,7 +146,7 @@ native_output() {
 	[ "$status" -eq 0 ]
 	[ "$(policy_key ma.ini transition)" = epoll_wait ]
 	[ "$(policy_key ma.ini transition_after)" = listen ]
-	not_in_phase ma.ini serving getitimer
+	not_in_phase ma.ini serving sched_getparam
 	not_in_phase ma.ini init sysinfo
 }
 
@@ -156,9 +156,9 @@ native_output() {
 	profile --phase-marker=accept -o pf.ini -- "$FIXTURES/prefork"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$native" ]
-	in_phase pf.ini init getitimer
-	not_in_phase pf.ini serving getitimer
-	[ "$(call_count pf.ini init getitimer)" -eq 2 ]
+	in_phase pf.ini init sched_getparam
+	not_in_phase pf.ini serving sched_getparam
+	[ "$(call_count pf.ini init sched_getparam)" -eq 2 ]
 	in_phase pf.ini serving sysinfo
 	not_in_phase pf.ini init sysinfo
 	[ "$(call_count pf.ini serving sysinfo)" -eq 2 ]
@@ -182,8 +182,8 @@ native_output() {
 	[ "$output" = "$(printf 'line 1\nline 2\nline 3')" ]
 	[ "$(policy_key sr.ini transition)" = read ]
 	[ "$(policy_key sr.ini transition_fd)" = 0 ]
-	in_phase sr.ini init getitimer
-	not_in_phase sr.ini serving getitimer
+	in_phase sr.ini init sched_getparam
+	not_in_phase sr.ini serving sched_getparam
 	in_phase sr.ini serving sysinfo
 	not_in_phase sr.ini init sysinfo
 	[ "$(call_count sr.ini serving sysinfo)" -eq 3 ]
@@ -202,9 +202,9 @@ native_output() {
 	in_phase ex.ini init execve
 	not_in_phase ex.ini serving execve
 	[ "$(call_count ex.ini init execve)" -eq 2 ]
-	# getitimer: execer's and stdin_reader's, both before the first read of stdin
-	[ "$(call_count ex.ini init getitimer)" -eq 2 ]
-	not_in_phase ex.ini serving getitimer
+	# sched_getparam: execer's and stdin_reader's, both before the first read of stdin
+	[ "$(call_count ex.ini init sched_getparam)" -eq 2 ]
+	not_in_phase ex.ini serving sched_getparam
 	[ "$(policy_key ex.ini transition)" = read ]
 	[ "$(policy_key ex.ini transition_fd)" = 0 ]
 	[ "$(call_count ex.ini serving sysinfo)" -eq 3 ]
@@ -222,8 +222,8 @@ native_output() {
 	[ "$status" -eq 0 ]
 	[ "$(policy_key fd.ini transition)" = read ]
 	[ "$(policy_key fd.ini transition_fd)" = 0 ]
-	in_phase fd.ini init getitimer
-	not_in_phase fd.ini serving getitimer
+	in_phase fd.ini init sched_getparam
+	not_in_phase fd.ini serving sched_getparam
 	in_phase fd.ini init read
 	[ "$(call_count fd.ini serving read)" -eq 5 ]
 }
@@ -584,14 +584,14 @@ stop_redis() {
 	printf 'a\nb\n' | bounded "$SB_PROFILE" -q -m auto -o m.ini -- "$FIXTURES/stdin_reader" >/dev/null
 	[ "$(policy_key m.ini transition)" = read ]
 	local before
-	before=$(call_count m.ini init getitimer)
+	before=$(call_count m.ini init sched_getparam)
 	# stdin at EOF before anything: still reads fd 0, so give it no stdin read at all
 	run --separate-stderr bounded "$SB_PROFILE" -q -m auto -M -o m.ini -- "$FIXTURES/execer" /bin/true
 	[ "$status" -eq 0 ]
 	[ "$(policy_key m.ini transition)" = read ]
 	[ "$(policy_key m.ini transition_fd)" = 0 ]
 	in_phase m.ini init execve
-	[ "$(call_count m.ini init getitimer)" -eq $((before + 1)) ]
+	[ "$(call_count m.ini init sched_getparam)" -eq $((before + 1)) ]
 }
 
 @test "signals go to a daemon once the program it forked from has exited" {

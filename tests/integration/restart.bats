@@ -7,9 +7,9 @@
 #
 # supervisor (tests/fixtures/supervisor.c) is trained on `normal` (two
 # workers forked in init) and run on the respawn modes (a third worker
-# forked while serving). The control policy is learned with --restart=off
-# and must be killed where the rule's policy is not: that is what lets the
-# positive test fail. prefork's parent never serves: no rule. Every command
+# forked while serving), with --restart=on. The control policy is learned
+# without it (the default) and must be killed where the rule's policy is
+# not: that is what lets the positive test fail. prefork's parent never serves: no rule. Every command
 # is bounded; no timing is asserted.
 #
 # Exit statuses: 159 = 128+SIGSYS (seccomp kill).
@@ -24,12 +24,12 @@ setup_file() {
 	for f in supervisor prefork; do
 		[[ -x $FIX/$f ]] || { echo "missing $FIX/$f: build with 'make BUILD=... all'" >&2; return 1; }
 	done
-	timeout -k 5 60 "$PROFILE" --phase-marker=accept -o "$POL/sv.ini" -- "$FIX/supervisor" normal \
-		>"$POL/sv.out" 2>"$POL/sv.err" </dev/null
-	timeout -k 5 60 "$PROFILE" --restart=off --phase-marker=accept -o "$POL/sv-off.ini" -- \
-		"$FIX/supervisor" normal >/dev/null 2>"$POL/sv-off.err" </dev/null
-	timeout -k 5 60 "$PROFILE" --phase-marker=accept -o "$POL/pf.ini" -- "$FIX/prefork" normal \
-		>/dev/null 2>"$POL/pf.err" </dev/null
+	timeout -k 5 60 "$PROFILE" --restart=on --phase-marker=accept -o "$POL/sv.ini" -- \
+		"$FIX/supervisor" normal >"$POL/sv.out" 2>"$POL/sv.err" </dev/null
+	timeout -k 5 60 "$PROFILE" --phase-marker=accept -o "$POL/sv-off.ini" -- "$FIX/supervisor" normal \
+		>/dev/null 2>"$POL/sv-off.err" </dev/null
+	timeout -k 5 60 "$PROFILE" --restart=on --phase-marker=accept -o "$POL/pf.ini" -- \
+		"$FIX/prefork" normal >/dev/null 2>"$POL/pf.err" </dev/null
 }
 
 setup() {
@@ -42,28 +42,34 @@ run_sb() {
 	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
 }
 
-# restart_lines FILE - the [serving] calls the rule brought in (sandbox-policy calls).
+# restart_lines FILE - the [serving] calls seen in init only: count 0 in
+# serving, no family, a count in init (sandbox-policy calls).
 restart_lines() {
-	"$SB_BUILD/sandbox-policy" calls "$1" serving | awk -F'\t' '$4 == "restart" { print $1 }'
+	local init
+	init=$("$SB_BUILD/sandbox-policy" calls "$1" init | awk -F'\t' '$3 > 0 { print $1 }')
+	"$SB_BUILD/sandbox-policy" calls "$1" serving | awk -F'\t' '$3 == 0 && $4 == "-" { print $1 }' |
+		grep -Fxf <(printf '%s\n' "$init") || true
 }
 
 @test "learned policy: the workers' start and the supervisor's are in serving, marked, exec is not" {
 	local lines
 	lines=$(restart_lines "$POL/sv.ini")
 	# the workers' init call, and the supervisor's way of starting one
-	for c in getitimer clone pipe2; do
+	for c in sched_getparam clone pipe2; do
 		grep -qx "$c" <<<"$lines"
 	done
 	run ! grep -qx execve <<<"$lines"
 	run section_keys "$POL/sv.ini" serving
 	[ "$status" -eq 0 ]
 	run ! grep -qx execve <<<"$output"
-	grep -qx 'getitimer = allow ; restart, seen in init' "$POL/sv.ini"
+	grep -qx 'sched_getparam = allow ; seen in init' "$POL/sv.ini"
 	# the summary says so
-	grep -F 'supervisor rule: 1 process started workers in init' "$POL/sv.err"
-	# the control has none
+	grep -F 'supervisor rule: 1 supervisor started workers in init' "$POL/sv.err"
+	# the control has none, and says how to get them
 	[ -z "$(restart_lines "$POL/sv-off.ini")" ]
 	run ! grep -F 'supervisor rule' "$POL/sv-off.err"
+	grep -F 'hint: 1 supervisor started workers in init and then served' "$POL/sv-off.err"
+	grep -F 'profile with --restart=on' "$POL/sv-off.err"
 }
 
 @test "the supervisor's executable mappings are not carried: serving keeps not PROT_EXEC" {
@@ -77,13 +83,13 @@ restart_lines() {
 @test "a worker started while serving survives under the rule's policy" {
 	run_sb --policy "$POL/sv.ini" -- "$FIX/supervisor" respawn
 	[ "$status" -eq 0 ]
-	assert_contains "$output" "worker 3 call=getitimer ret=0 errno=0"
+	assert_contains "$output" "worker 3 call=sched_getparam ret=0 errno=0"
 	assert_contains "$output" "worker 3 call=sysinfo ret=0 errno=0"
 	assert_contains "$output" "worker 3 status=exited:0"
 	assert_contains "$output" "done"
 }
 
-@test "control: with --restart=off the supervisor is killed when it starts a worker while serving" {
+@test "control: without --restart=on the supervisor is killed when it starts a worker while serving" {
 	run_sb --policy "$POL/sv-off.ini" -- "$FIX/supervisor" respawn
 	[ "$status" -eq 159 ]
 	assert_kill_report "$stderr" serving pipe2
@@ -120,18 +126,19 @@ restart_lines() {
 @test "no rule where the parent never serves (prefork)" {
 	[ -z "$(restart_lines "$POL/pf.ini")" ]
 	run ! grep -F 'supervisor rule' "$POL/pf.err"
+	run ! grep -F 'hint: ' "$POL/pf.err"
 }
 
 @test "--restart: a bad value is a usage error (125) naming the option" {
 	run --separate-stderr "$PROFILE" --restart=maybe -o "$BATS_TEST_TMPDIR/x.ini" -- true
 	[ "$status" -eq 125 ]
-	assert_contains "$stderr" "--restart: expected auto or off, got 'maybe'"
+	assert_contains "$stderr" "--restart: expected on or off, got 'maybe'"
 	[ ! -e "$BATS_TEST_TMPDIR/x.ini" ]
 }
 
 @test "the eBPF backend applies the same rule (same restart lines)" {
 	local why
-	why=$("$PROFILE" --backend=ebpf -q --phase-marker=accept -o "$BATS_TEST_TMPDIR/e.ini" -- \
+	why=$("$PROFILE" --backend=ebpf -q --restart=on --phase-marker=accept -o "$BATS_TEST_TMPDIR/e.ini" -- \
 		"$FIX/supervisor" normal 2>&1 >/dev/null) || {
 		[[ ${CI:-} != true ]] || { echo "CI builds the eBPF backend: $why" >&2; return 1; }
 		skip "BPF cannot load: $why"

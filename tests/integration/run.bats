@@ -170,40 +170,40 @@ run_sb() {
 	[ "$(grep -c 'serving from accept4' <<<"$stderr")" -eq 2 ]
 }
 
-# ---- 2. after the transition, getitimer (init only) is killed everywhere ---------
+# ---- 2. after the transition, sched_getparam (init only) is killed everywhere ---------
 
-@test "kill: getitimer from the main thread after the transition -> 159, reported" {
+@test "kill: sched_getparam from the main thread after the transition -> 159, reported" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" main
 	[ "$status" -eq 159 ]
 	assert_contains "$output" "serving actor=main call=sysinfo ret=0 errno=0"
-	refute_contains "$output" "probe actor=main call=getitimer"
+	refute_contains "$output" "probe actor=main call=sched_getparam"
 	refute_contains "$output" "done"
-	assert_kill_report "$stderr" serving getitimer
+	assert_kill_report "$stderr" serving sched_getparam
 	assert_contains "$stderr" "twophase (pid "
 }
 
-@test "kill: getitimer from a thread created before the transition -> 159" {
+@test "kill: sched_getparam from a thread created before the transition -> 159" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" thread-pre
 	[ "$status" -eq 159 ]
 	assert_contains "$output" "probe actor=main call=sysinfo ret=0 errno=0"
 	refute_contains "$output" "probe actor=TP"
 	refute_contains "$output" "done"
-	assert_kill_report "$stderr" serving getitimer
+	assert_kill_report "$stderr" serving sched_getparam
 }
 
-@test "kill: getitimer from a thread created after the transition -> 159" {
+@test "kill: sched_getparam from a thread created after the transition -> 159" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" thread-post
 	[ "$status" -eq 159 ]
 	assert_contains "$output" "probe actor=TP call=sysinfo ret=0 errno=0"
 	refute_contains "$output" "probe actor=TQ"
 	refute_contains "$output" "done"
-	assert_kill_report "$stderr" serving getitimer
+	assert_kill_report "$stderr" serving sched_getparam
 }
 
-@test "kill: getitimer from a child forked before the transition, after its own -> SIGSYS" {
+@test "kill: sched_getparam from a child forked before the transition, after its own -> SIGSYS" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" child-pre
 	[ "$status" -eq 0 ]
@@ -214,7 +214,7 @@ run_sb() {
 	assert_contains "$output" "done"
 }
 
-@test "kill: getitimer from a child forked after the transition -> SIGSYS" {
+@test "kill: sched_getparam from a child forked after the transition -> SIGSYS" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" child-post
 	[ "$status" -eq 0 ]
@@ -224,7 +224,7 @@ run_sb() {
 	assert_contains "$output" "done"
 }
 
-@test "kill: getitimer from a program exec'd after the transition -> SIGSYS (filters survive execve)" {
+@test "kill: sched_getparam from a program exec'd after the transition -> SIGSYS (filters survive execve)" {
 	need_policy twophase
 	run_sb --policy "$POL/twophase.ini" -- "$FIX/twophase" exec-post
 	[ "$status" -eq 0 ]
@@ -233,14 +233,14 @@ run_sb() {
 	assert_contains "$output" "done"
 }
 
-@test "kill: getitimer from the main thread with markers epoll_wait and poll -> 159" {
+@test "kill: sched_getparam from the main thread with markers epoll_wait and poll -> 159" {
 	local w
 	for w in epoll poll; do
 		need_policy "twophase-$w"
 		run_sb --policy "$POL/twophase-$w.ini" -- "$FIX/twophase" main --wait=$w
 		[ "$status" -eq 159 ]
 		assert_contains "$output" "serving actor=main call=sysinfo ret=0 errno=0"
-		assert_kill_report "$stderr" serving getitimer
+		assert_kill_report "$stderr" serving sched_getparam
 	done
 }
 
@@ -252,45 +252,45 @@ eperm_policy() {
 	grep -qx 'default = errno EPERM' "$T/eperm.ini"
 }
 
-# run_eperm MODE ACTOR: getitimer fails with EPERM for ACTOR, nothing dies.
+# run_eperm MODE ACTOR: sched_getparam fails with EPERM for ACTOR, nothing dies.
 run_eperm() {
 	eperm_policy
 	run_sb --policy "$T/eperm.ini" -- "$FIX/twophase" "$1"
 	[ "$status" -eq 0 ]
-	assert_contains "$output" "init actor=main call=getitimer ret=0 errno=0"
-	assert_contains "$output" "probe actor=$2 call=getitimer ret=-1 errno=EPERM"
+	assert_contains "$output" "init actor=main call=sched_getparam ret=0 errno=0"
+	assert_contains "$output" "probe actor=$2 call=sched_getparam ret=-1 errno=EPERM"
 	assert_contains "$output" "child CP status=exited:0"
 	assert_contains "$output" "child CQ status=exited:0"
 	assert_contains "$output" "done"
 	refute_contains "$stderr" "killed by seccomp"
 }
 
-@test "errno EPERM: getitimer from the main thread after the transition fails with EPERM, exit 0" {
+@test "errno EPERM: sched_getparam from the main thread after the transition fails with EPERM, exit 0" {
 	run_eperm main main
 }
 
-@test "errno EPERM: getitimer from a thread created before the transition -> EPERM" {
+@test "errno EPERM: sched_getparam from a thread created before the transition -> EPERM" {
 	run_eperm thread-pre TP
 }
 
-@test "errno EPERM: getitimer from a thread created after the transition -> EPERM" {
+@test "errno EPERM: sched_getparam from a thread created after the transition -> EPERM" {
 	run_eperm thread-post TQ
 }
 
-@test "errno EPERM: getitimer from the pre-forked child, from the post-forked child and after exec -> EPERM" {
+@test "errno EPERM: sched_getparam from the pre-forked child, from the post-forked child and after exec -> EPERM" {
 	run_eperm child-pre CP
 	run_eperm child-post CQ
 	run_eperm exec-post CQ
 }
 
-@test "a per-syscall action in [serving] (getitimer = errno EACCES) applies after the transition only" {
+@test "a per-syscall action in [serving] (sched_getparam = errno EACCES) applies after the transition only" {
 	need_policy twophase
-	awk '/^\[serving\]/ { print; print "getitimer = errno EACCES"; next } { print }' \
+	awk '/^\[serving\]/ { print; print "sched_getparam = errno EACCES"; next } { print }' \
 		"$POL/twophase.ini" >"$T/eacces.ini"
 	run_sb --policy "$T/eacces.ini" -- "$FIX/twophase" main
 	[ "$status" -eq 0 ]
-	assert_contains "$output" "init actor=main call=getitimer ret=0 errno=0"
-	assert_contains "$output" "probe actor=main call=getitimer ret=-1 errno=EACCES"
+	assert_contains "$output" "init actor=main call=sched_getparam ret=0 errno=0"
+	assert_contains "$output" "probe actor=main call=sched_getparam ret=-1 errno=EACCES"
 	assert_contains "$output" "done"
 }
 
@@ -300,29 +300,29 @@ run_eperm() {
 	need_policy twophase
 	run_sb --mode=complain --policy "$POL/twophase.ini" -- "$FIX/twophase" main
 	[ "$status" -eq 0 ]
-	assert_contains "$output" "probe actor=main call=getitimer ret=0 errno=0"
+	assert_contains "$output" "probe actor=main call=sched_getparam ret=0 errno=0"
 	assert_contains "$output" "done"
-	grep -E '^sandbox-run: complain: .* serving .*getitimer\(' <<<"$stderr"
+	grep -E '^sandbox-run: complain: .* serving .*sched_getparam\(' <<<"$stderr"
 	[ "$(grep -c 'complain:' <<<"$stderr")" -eq 1 ]
 	refute_contains "$stderr" "killed by seccomp"
 }
 
-@test "complain --learn: the learned policy has getitimer in [serving] and then enforces cleanly" {
+@test "complain --learn: the learned policy has sched_getparam in [serving] and then enforces cleanly" {
 	need_policy twophase
 	section_keys "$POL/twophase.ini" serving >"$T/before"
-	run ! grep -qx getitimer "$T/before"
+	run ! grep -qx sched_getparam "$T/before"
 	run_sb --mode=complain --learn="$T/learned.ini" --policy "$POL/twophase.ini" -- "$FIX/twophase" main
 	[ "$status" -eq 0 ]
 	[ -s "$T/learned.ini" ]
 	section_keys "$T/learned.ini" serving >"$T/after"
-	grep -qx getitimer "$T/after"
+	grep -qx sched_getparam "$T/after"
 	# nothing else changed in [serving]
-	assert_same "$(cat "$T/before")" "$(grep -vx getitimer "$T/after")"
+	assert_same "$(cat "$T/before")" "$(grep -vx sched_getparam "$T/after")"
 	run "$RUN" --check --policy "$T/learned.ini"
 	[ "$status" -eq 0 ]
 	run_sb --policy "$T/learned.ini" -- "$FIX/twophase" main
 	[ "$status" -eq 0 ]
-	assert_contains "$output" "probe actor=main call=getitimer ret=0 errno=0"
+	assert_contains "$output" "probe actor=main call=sched_getparam ret=0 errno=0"
 	assert_contains "$output" "done"
 }
 
@@ -334,10 +334,10 @@ run_eperm() {
 		m=${m%:*}
 		run_sb --mode=complain --policy "$POL/twophase.ini" -- "$FIX/twophase" "$m"
 		[ "$status" -eq 0 ]
-		assert_contains "$output" "probe actor=$a call=getitimer ret=0 errno=0"
+		assert_contains "$output" "probe actor=$a call=sched_getparam ret=0 errno=0"
 		assert_contains "$output" "child CP status=exited:0"
 		assert_contains "$output" "child CQ status=exited:0"
-		grep -E '^sandbox-run: complain: .* serving .*getitimer\(' <<<"$stderr"
+		grep -E '^sandbox-run: complain: .* serving .*sched_getparam\(' <<<"$stderr"
 	done
 }
 
@@ -808,15 +808,15 @@ run_bad() {
 	[ "$pids" -eq 2 ]
 }
 
-@test "prefork: getitimer in worker 2 after its transition kills only worker 2" {
+@test "prefork: sched_getparam in worker 2 after its transition kills only worker 2" {
 	need_policy prefork
-	run_sb --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-getitimer
+	run_sb --policy "$POL/prefork.ini" -- "$FIX/prefork" worker2-sched_getparam
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "worker 1 call=sysinfo ret=0 errno=0"
 	assert_contains "$output" "worker 1 status=exited:0"
 	assert_contains "$output" "worker 2 call=accept4 ret=-1 errno=EAGAIN"
-	# its getitimer in init ran; the one after its marker never returned
-	[ "$(grep -c '^worker 2 call=getitimer' <<<"$output")" -eq 1 ]
+	# its sched_getparam in init ran; the one after its marker never returned
+	[ "$(grep -c '^worker 2 call=sched_getparam' <<<"$output")" -eq 1 ]
 	assert_contains "$output" "worker 2 status=signaled:SIGSYS"
 	assert_contains "$output" "done"
 }

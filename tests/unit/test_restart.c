@@ -1,7 +1,7 @@
 /* test_restart.c - the supervisor rule (restart.h): who is a supervisor and
  * a worker, what is carried into serving (exec never, the supervisor's
  * dangerous argument values never, the workers' as seen), and how the
- * writer marks the lines (sb_policy_restart_line). */
+ * writer marks the lines (sb_policy_init_only). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,13 +135,13 @@ static void test_written(void **state)
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_getitimer, 0);
 	sb_policy_add(p, SB_PHASE_INIT, SYS_read, 2);
 	sb_policy_add(p, SB_PHASE_SERVING, SYS_read, 3);
-	assert_true(sb_policy_restart_line(p, SB_PHASE_SERVING, SYS_getitimer));
-	assert_false(sb_policy_restart_line(p, SB_PHASE_SERVING, SYS_read));
-	assert_false(sb_policy_restart_line(p, SB_PHASE_INIT, SYS_getitimer));
+	assert_true(sb_policy_init_only(p, SB_PHASE_SERVING, SYS_getitimer));
+	assert_false(sb_policy_init_only(p, SB_PHASE_SERVING, SYS_read));
+	assert_false(sb_policy_init_only(p, SB_PHASE_INIT, SYS_getitimer));
 	FILE *f = open_memstream(&text, &len);
 	assert_int_equal(sb_policy_write_stream(p, f), 0);
 	fclose(f);
-	assert_non_null(strstr(text, "\ngetitimer = allow ; restart, seen in init\n"));
+	assert_non_null(strstr(text, "\ngetitimer = allow ; seen in init\n"));
 	assert_non_null(strstr(text, "\nread = allow ; 3 calls\n"));
 	free(text);
 	free(p);
