@@ -116,6 +116,28 @@ nginx_new_workers() { nginx_workers_up && [[ -z $(comm -12 <(echo "$1") <(nginx_
 	refute_contains "$(cat "$N/error.log")" 'exited on signal'
 }
 
+@test "nginx: a worker that dies is replaced by the serving master, under both filters" {
+	nginx_setup
+	nginx_start "$BATS_TEST_DIRNAME/../../policies/nginx.ini"
+	local old gone w
+	old=$(nginx_workers)
+	gone=$(head -n1 <<<"$old")
+	kill -KILL "$gone"
+	# the master (serving, F1+F2) forks a new worker, which starts as its
+	# workers do: setgid, setgroups, setuid, prctl, its epoll
+	poll_until 10 "$MASTER" eval '[[ -z $(nginx_workers | grep -x "$gone") ]] && nginx_workers_up'
+	for w in "$MASTER" $(nginx_workers); do filters_two "$w"; done
+	[[ $(timeout 10 curl -s "http://127.0.0.1:$NGINX_PORT/") == served ]]
+	[[ $(timeout 10 curl -s "http://127.0.0.1:$NGINX_PORT/big" | wc -c) == 300000 ]]
+	kill -QUIT "$MASTER"
+	wait_exit "$SRV" 20
+	assert_same 0 "$EXIT_STATUS"
+	refute_contains "$(cat "$T/nginx-run.err")" 'killed by seccomp'
+	# the one death is the SIGKILL, no seccomp kill (signal 31)
+	[[ $(grep -c 'exited on signal' "$N/error.log") == 1 ]]
+	grep -q "worker process $gone exited on signal 9" "$N/error.log"
+}
+
 @test "nginx: a worker making a call its serving set lacks (sendfile) is killed" {
 	nginx_setup
 	local pol=$BATS_TEST_DIRNAME/../../policies/nginx.ini
