@@ -107,6 +107,17 @@ run_tool() {
 	[ "$(jq -r .two_phase <<<"$json")" = true ]
 }
 
+@test "show --json: a program name that is not UTF-8 still gives valid JSON (U+FFFD for each bad byte)" {
+	require_programs jq
+	# café (UTF-8), two stray bytes, an encoded surrogate (not UTF-8 either)
+	printf '[sandbox]\nversion = 1\nprogram = caf\xc3\xa9-\xff\xfe-\xed\xa0\x80-x\narch = x86_64\ndefault = kill\n\n[init]\nread = allow\n' \
+		>"$T/u.ini"
+	run_tool show --json "$T/u.ini"
+	[ "$status" -eq 0 ]
+	printf '%s' "$output" | python3 -m json.tool >/dev/null
+	[ "$(jq -r .sandbox.program <<<"$output")" = "$(printf 'caf\xc3\xa9-\xef\xbf\xbd\xef\xbf\xbd-\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd-x')" ]
+}
+
 @test "calls and get: lines and [sandbox] values as written; get of an unset key is 1" {
 	run_tool calls "$T/a.ini" serving
 	[ "$status" -eq 0 ]
