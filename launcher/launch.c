@@ -43,6 +43,9 @@ int launcher_confine(void *ctx)
 	 * also lets us load a filter without CAP_SYS_ADMIN, just dropped. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	/* Signals to itself, by the pid it has now and keeps across execve. */
+	if ((r = sb_filter_add_self(L->f1, L->policy, SB_FILTER_F1, getpid())) < 0)
+		return r;
 	/* From here every syscall, execve included, is checked by F1. */
 	return seccomp_load(L->f1);
 }
@@ -60,6 +63,7 @@ static void load_policy(struct launcher *L)
 {
 	struct sb_error err = {0};
 	scmp_filter_ctx f2 = NULL;
+	struct sock_fprog prog = {0};
 	int r = sb_policy_read(L->o->policy, &L->policy, &err);
 
 	if (r < 0)
@@ -68,10 +72,11 @@ static void load_policy(struct launcher *L)
 		sb_die("%s: cannot build the init filter: %s", L->o->policy, strerror(-r));
 	if (!L->policy->has_transition)
 		return;
-	r = sb_filter_build(L->policy, SB_FILTER_F2, L->o->mode, &f2);
+	r = sb_filter_build_self(L->policy, SB_FILTER_F2, L->o->mode, getpid(), &f2);
 	if (r == 0)
-		r = sb_filter_export(f2, &L->f2);
-	seccomp_release(f2);
+		r = sb_filter_export(f2, &prog);
+	seccomp_release(f2); /* each process gets its own at its transition (supervise.c) */
+	free(prog.filter);
 	if (r < 0)
 		sb_die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));
 }
@@ -197,7 +202,6 @@ void launcher_free(struct launcher *L)
 	watch_end(L);
 	sb_trace_free(L->trace);
 	seccomp_release(L->f1);
-	free(L->f2.filter);
 	free(L->policy);
 	free(L->learned);
 }

@@ -13,9 +13,8 @@
 struct launcher {
 	const struct run_opts *o;
 	struct sb_policy *policy;
-	scmp_filter_ctx f1;   /* loaded by the child before execve */
-	struct sock_fprog f2; /* injected at each process's transition */
-	char path[4096];      /* the program, resolved through PATH */
+	scmp_filter_ctx f1; /* loaded by the child before execve */
+	char path[4096];    /* the program, resolved through PATH */
 	pid_t root;
 	struct sb_trace *trace;                        /* NULL when nothing is traced */
 	struct sb_policy *learned;                     /* complain mode: policy + what was missing */

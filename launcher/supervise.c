@@ -42,6 +42,27 @@ static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
 	return -EPERM;
 }
 
+/* F2 for process p: the policy's, with the signals to p itself
+ * (sb_filter_build_self), injected into every thread. */
+static int inject_f2(struct launcher *L, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
+                     char *why, size_t whylen)
+{
+	scmp_filter_ctx f2 = NULL;
+	struct sock_fprog prog = {0};
+	int r = sb_filter_build_self(L->policy, SB_FILTER_F2, L->o->mode, p->pid, &f2);
+
+	if (r == 0)
+		r = sb_filter_export(f2, &prog);
+	seccomp_release(f2);
+	if (r < 0) {
+		snprintf(why, whylen, "pid %d: cannot build the serving filter: %s", p->pid, strerror(-r));
+		return r;
+	}
+	r = sb_trace_inject(tr, p, t, &prog, why, whylen);
+	free(prog.filter);
+	return r;
+}
+
 /* Fail closed: any error here makes the engine kill the whole tree, since
  * the process would otherwise go on under F1 alone. -ESRCH (the marker
  * thread died under the injection) is not an error: the process is back in
@@ -54,7 +75,7 @@ static int on_transition(void *ctx, struct sb_trace *tr, struct sb_proc *p, stru
 
 	if (r < 0)
 		return r;
-	r = sb_trace_inject(tr, p, t, &L->f2, why, sizeof(why));
+	r = inject_f2(L, tr, p, t, why, sizeof(why));
 	if (r == -ESRCH)
 		return r;
 	if (r < 0) {

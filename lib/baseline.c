@@ -107,6 +107,63 @@ const struct sb_danger sb_baseline_table[] = {
 
 SB_REASONS(baseline, sb_baseline_table);
 
+/* Signals to the process itself: a filter knows the pid it is built for
+ * (sb_filter_build_self), never another's, so these are checked against
+ * that pid; a process the filter reaches by inheritance (a child forked
+ * later) gets no such rule of its own and is denied (fail closed). */
+const struct sb_danger sb_baseline_self_table[] = {
+    {"kill", "sends a signal to the process itself only (kill(getpid(), sig))"},
+    {"tgkill", "sends a signal to a thread of the process itself only: raise(3) and abort(3) "
+               "(memcached's shutdown command raises SIGINT)"},
+    {NULL, NULL},
+};
+
+SB_REASONS(self_members, sb_baseline_self_table);
+
+/* The phases filter kind answers for: F2 serving's, F1 init's and (two
+ * phases) serving's. */
+static bool answered_by_default(const struct sb_policy *p, enum sb_filter_kind kind, int nr)
+{
+	enum sb_answer_source src;
+
+	for (int ph = 0; ph < SB_NPHASES; ph++) {
+		if ((kind == SB_FILTER_F2 && ph != SB_PHASE_SERVING) ||
+		    (ph == SB_PHASE_SERVING && !p->has_transition))
+			continue;
+		sb_filter_phase_answer(p, (enum sb_phase)ph, nr, &src);
+		if (src != SB_FROM_DEFAULT)
+			return false;
+	}
+	return true;
+}
+
+bool sb_baseline_self(const struct sb_policy *p, enum sb_filter_kind kind, int nr)
+{
+	enum sb_act_kind k;
+
+	if (p->baseline != SB_BASELINE_HARMLESS || kind == SB_FILTER_PROFILE ||
+	    !sb_reasons_has(&self_members, nr))
+		return false;
+	k = sb_filter_action(p, kind, nr).kind;
+	return k != SB_ACT_ALLOW && k != SB_ACT_LOG && answered_by_default(p, kind, nr);
+}
+
+bool sb_baseline_self_allowed(const struct sb_policy *p, enum sb_phase ph, int nr)
+{
+	enum sb_act_kind f1;
+
+	if (ph == SB_PHASE_INIT)
+		return sb_baseline_self(p, SB_FILTER_F1, nr);
+	f1 = sb_filter_action(p, SB_FILTER_F1, nr).kind;
+	return sb_baseline_self(p, SB_FILTER_F2, nr) &&
+	       (f1 == SB_ACT_ALLOW || f1 == SB_ACT_LOG || sb_baseline_self(p, SB_FILTER_F1, nr));
+}
+
+bool sb_baseline_self_member(int nr)
+{
+	return sb_reasons_has(&self_members, nr);
+}
+
 /* The members allowed only under a condition (args.h syntax). */
 static const struct {
 	const char *arg;
@@ -169,6 +226,7 @@ int sb_baseline_allowed(const struct sb_policy *p, enum sb_phase ph)
 	for (int nr = 0; nr < SB_NR_MAX; nr++) {
 		sb_filter_phase_answer(p, ph, nr, &src);
 		n += src == SB_FROM_BASELINE;
+		n += sb_baseline_self_allowed(p, ph, nr);
 	}
 	return n;
 }

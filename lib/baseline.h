@@ -17,6 +17,7 @@
 
 #include "args.h"
 #include "danger.h"
+#include "filter.h"
 #include "policy.h"
 
 /* The table, terminated by name == NULL (struct sb_danger: name, why). */
@@ -31,6 +32,21 @@ const char *sb_baseline_reason(int nr);
 /* The condition under which the baseline allows nr (mmap and mprotect:
  * never PROT_EXEC), or NULL: any arguments, or not a member. */
 const struct sb_cond *sb_baseline_cond(int nr);
+
+/* The members allowed only toward the process itself (kill, tgkill), as
+ * sb_baseline_table; sb_baseline_self_member(nr): nr is one. */
+extern const struct sb_danger sb_baseline_self_table[];
+bool sb_baseline_self_member(int nr);
+
+/* True if filter kind of p allows nr only toward the process it is built
+ * for (sb_filter_build_self): nr is such a member, the baseline is
+ * harmless, the filter denies nr otherwise and no phase it answers for has
+ * a line for nr (a line wins over the baseline). */
+bool sb_baseline_self(const struct sb_policy *p, enum sb_filter_kind kind, int nr);
+
+/* True if phase ph's filters (init: F1; serving: F1 and F2) let nr
+ * through toward the process itself only, by sb_baseline_self. */
+bool sb_baseline_self_allowed(const struct sb_policy *p, enum sb_phase ph, int nr);
 
 /* Number of baseline calls this libseccomp can name. */
 int sb_baseline_count(void);

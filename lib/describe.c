@@ -33,6 +33,8 @@ bool sb_describe_effective(const struct sb_policy *p, enum sb_phase ph, int nr)
 {
 	bool f1 = allows(sb_filter_action(p, SB_FILTER_F1, nr).kind);
 
+	if (sb_baseline_self_allowed(p, ph, nr))
+		return true; /* toward the process itself only */
 	return ph == SB_PHASE_INIT ? f1 : f1 && allows(sb_filter_action(p, SB_FILTER_F2, nr).kind);
 }
 
@@ -182,6 +184,12 @@ static void print_conditions(FILE *f, const struct sb_policy *p, enum sb_phase p
 		if (c != NULL)
 			fprintf(f, "%s: %s = %s%s\n", sb_phase_name(ph), sb_arg_def((enum sb_arg_id)id)->arg,
 			        w ? w : "?", c == sb_policy_cond(p, ph, nr) ? "" : " (baseline)");
+	}
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		char name[SB_NAME_LEN];
+		if (sb_baseline_self_allowed(p, ph, nr))
+			fprintf(f, "%s: %s: to the process itself only (baseline)\n", sb_phase_name(ph),
+			        sb_syscall_name(nr, name, sizeof(name)));
 	}
 }
 

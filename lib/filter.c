@@ -625,6 +625,33 @@ static int add_rules(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_fil
 	return 0;
 }
 
+/* baseline.h, sb_baseline_self: the kernel reads a pid argument as an
+ * int, so only the low 32 bits are compared (as the fd of a marker). */
+int sb_filter_add_self(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind, pid_t self)
+{
+	for (int nr = 0; nr < SB_NR_MAX && self > 0; nr++) {
+		if (!sb_baseline_self(p, kind, nr))
+			continue;
+		int rc = scmp_rc(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+		                                  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)self)));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int sb_filter_build_self(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, pid_t self,
+                         scmp_filter_ctx *out)
+{
+	int rc = sb_filter_build(p, kind, mode, out);
+
+	if (rc == 0 && (rc = sb_filter_add_self(*out, p, kind, self)) < 0) {
+		seccomp_release(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                     scmp_filter_ctx *out)
 {

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
@@ -55,6 +56,15 @@ extern const char *const sb_base_set[];
  * policy without a transition, a foreign arch or an invalid action. */
 int sb_filter_build(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
                     scmp_filter_ctx *out);
+
+/* The same, for the process `self` (its pid): the baseline's signals to
+ * the process itself (baseline.h, sb_baseline_self) are allowed when their
+ * first argument is self. self 0: none are (what sb_filter_build gives). */
+int sb_filter_build_self(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, pid_t self,
+                         scmp_filter_ctx *out);
+/* Add those rules to ctx, built by sb_filter_build for p and kind (in the
+ * process that will load it, once its pid is known). 0 or -errno. */
+int sb_filter_add_self(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind, pid_t self);
 
 /* Export raw BPF to a malloc'd sock_filter array (via a memfd: libseccomp
  * 2.5.4 has no in-memory export). Returns 0 or -errno. */

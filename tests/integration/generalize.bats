@@ -69,11 +69,25 @@ serving_has() {
 	run_sb --policy "$POL/rare.ini" -- "$FIX/rare" rare
 	[ "$status" -eq 0 ]
 	local c
-	for c in sysinfo getrusage getpid gettid clock_nanosleep open; do
+	for c in sysinfo getrusage getpid gettid clock_nanosleep kill tgkill open; do
 		assert_contains "$output" "serving call=$c ret=0 errno=0"
 	done
 	assert_contains "$output" "serving call=pread64 ret=8 errno=0"
 	assert_contains "$output" "done"
+}
+
+@test "a signal to another process is killed: the baseline's kill reaches the process itself only" {
+	# natively the same call succeeds (signal 0 to the shell that started it)
+	run timeout 30 "$FIX/rare" kill-parent
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "serving call=kill ret=0 errno=0"
+	run_sb --policy "$POL/rare.ini" -- "$FIX/rare" kill-parent
+	[ "$status" -eq 159 ]
+	assert_kill_report "$stderr" serving kill
+	[[ $output != *"call=kill"* ]]
+	run --separate-stderr "$RUN" --check -v --policy "$POL/rare.ini"
+	assert_contains "$output" "serving: kill: to the process itself only (baseline)"
+	assert_contains "$output" "serving: tgkill: to the process itself only (baseline)"
 }
 
 @test "control: without the baseline, the rare path is killed at its first unseen call" {

@@ -31,6 +31,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "baseline.h"
 #include "filter.h"
 #include "policy.h"
 
@@ -541,6 +542,72 @@ static void check_bpf(const struct sb_policy *p, enum sb_filter_kind kind, enum 
 	}
 	assert_int_equal(bpf_run(&prog, AUDIT_ARCH_AARCH64, 0), KILLP);
 	free(prog.filter);
+}
+
+/* The answer of filter kind of p built for process self to call name
+ * with first argument a0. */
+static uint32_t self_answer(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode,
+                            pid_t self, const char *name, uint64_t a0)
+{
+	scmp_filter_ctx ctx = NULL;
+	struct sock_fprog prog;
+	const uint64_t args[6] = {a0, 1, 0};
+
+	assert_int_equal(sb_filter_build_self(p, kind, mode, self, &ctx), 0);
+	assert_int_equal(sb_filter_export(ctx, &prog), 0);
+	seccomp_release(ctx);
+	uint32_t r = bpf_run_args(&prog, AUDIT_ARCH_X86_64, (uint32_t)nr(name), args);
+	free(prog.filter);
+	return r;
+}
+
+/* The baseline's signals to the process itself (baseline.h): kill and
+ * tgkill reach the pid the filter was built for, in both filters, by its
+ * low 32 bits as the kernel reads a pid_t; any other pid, a process group
+ * (0, -pid) and every pid of a filter built without one are denied; a
+ * phase's own line wins; baseline none has none; complain mode traps the
+ * others. */
+static void test_self_signals(void **state)
+{
+	struct sb_policy *p = policy(KILL, true);
+	const char *const calls[] = {"kill", "tgkill"};
+	enum sb_filter_kind kinds[] = {SB_FILTER_F1, SB_FILTER_F2};
+
+	p->baseline = SB_BASELINE_HARMLESS;
+	for (size_t k = 0; k < 2; k++)
+		for (size_t c = 0; c < 2; c++) {
+			assert_true(sb_baseline_self(p, kinds[k], nr(calls[c])));
+			assert_int_equal(self_answer(p, kinds[k], SB_MODE_ENFORCE, 4242, calls[c], 4242),
+			                 ALLOW);
+			assert_int_equal(
+			    self_answer(p, kinds[k], SB_MODE_ENFORCE, 4242, calls[c], 0x100001092ull), ALLOW);
+			assert_int_equal(self_answer(p, kinds[k], SB_MODE_ENFORCE, 4242, calls[c], 4243),
+			                 KILLP);
+			assert_int_equal(self_answer(p, kinds[k], SB_MODE_ENFORCE, 4242, calls[c], 0), KILLP);
+			assert_int_equal(
+			    self_answer(p, kinds[k], SB_MODE_ENFORCE, 4242, calls[c], (uint32_t)-4242),
+			    KILLP);
+			assert_int_equal(self_answer(p, kinds[k], SB_MODE_ENFORCE, 0, calls[c], 4242), KILLP);
+			assert_int_equal(self_answer(p, kinds[k], SB_MODE_COMPLAIN, 4242, calls[c], 4242),
+			                 ALLOW);
+			assert_int_not_equal(self_answer(p, kinds[k], SB_MODE_COMPLAIN, 4242, calls[c], 4243),
+			                     ALLOW);
+		}
+	assert_true(sb_baseline_self_allowed(p, SB_PHASE_SERVING, nr("tgkill")));
+	/* serving's own line wins: EPERM for the process itself too */
+	set_act(p, SB_PHASE_SERVING, "tgkill", SB_ACT_ERRNO, EPERM);
+	assert_false(sb_baseline_self(p, SB_FILTER_F2, nr("tgkill")));
+	assert_int_equal(self_answer(p, SB_FILTER_F2, SB_MODE_ENFORCE, 4242, "tgkill", 4242),
+	                 SCMP_ACT_ERRNO(EPERM));
+	/* init lists kill: F1 allows every pid, F2 still only the process */
+	sb_policy_add(p, SB_PHASE_INIT, nr("kill"), 1);
+	assert_false(sb_baseline_self(p, SB_FILTER_F1, nr("kill")));
+	assert_int_equal(self_answer(p, SB_FILTER_F1, SB_MODE_ENFORCE, 4242, "kill", 4243), ALLOW);
+	assert_int_equal(self_answer(p, SB_FILTER_F2, SB_MODE_ENFORCE, 4242, "kill", 4243), KILLP);
+	assert_int_equal(self_answer(p, SB_FILTER_F2, SB_MODE_ENFORCE, 4242, "kill", 4242), ALLOW);
+	p->baseline = SB_BASELINE_NONE;
+	assert_int_equal(self_answer(p, SB_FILTER_F2, SB_MODE_ENFORCE, 4242, "kill", 4242), KILLP);
+	free(p);
 }
 
 /* `baseline = harmless`: an unlisted member is allowed in both filters
@@ -1292,6 +1359,7 @@ int main(void)
 	    cmocka_unit_test(test_clone_falls_back_to_clone3),
 	    cmocka_unit_test(test_bpf_matches_table),
 	    cmocka_unit_test(test_baseline_rule),
+	    cmocka_unit_test(test_self_signals),
 	    cmocka_unit_test(test_bpf_unnamed_number),
 	    cmocka_unit_test(test_bpf_profile),
 	    cmocka_unit_test(test_pfc_f1),

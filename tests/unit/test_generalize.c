@@ -297,8 +297,12 @@ static void test_baseline_allowed(void **state)
 	sb_policy_add(p, SB_PHASE_SERVING, nr("getpid"), 1);
 	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_INIT), 0);
 	p->baseline = SB_BASELINE_HARMLESS;
-	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_INIT), sb_baseline_count());
-	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_SERVING), sb_baseline_count() - 1);
+	/* and kill, tgkill: to the process itself only */
+	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_INIT), sb_baseline_count() + 2);
+	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_SERVING), sb_baseline_count() + 2 - 1);
+	sb_policy_add(p, SB_PHASE_SERVING, nr("tgkill"), 1); /* its line: all pids, not the baseline */
+	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_SERVING), sb_baseline_count() - 1 + 1);
+	assert_int_equal(sb_baseline_allowed(p, SB_PHASE_INIT), sb_baseline_count() + 1);
 	free(p);
 }
 
