@@ -27,7 +27,9 @@ struct sb_task_view {
  * yet (t) is not settled: its event may be an init syscall. Nor is a thread
  * /proc no longer lists while we have not seen it go: a thread that
  * execve()s takes the leader's tid and vanishes under its own before the
- * exec event arrives, and that exec kills the held marker thread. */
+ * exec event arrives, and that exec kills the held marker thread. Nor is a
+ * thread asleep in execve or execveat: it waits there for the other
+ * threads, the marker thread among them, to die. */
 bool sb_settle_thread(const struct sb_task_view *v);
 
 /* Quiet: the thread cannot run an instruction of the program before the
