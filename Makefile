@@ -111,15 +111,17 @@ $(EBPF_DIR)/vmlinux.h:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
 # CO-RE: clang -target bpf against the kernel's BTF; bpftool embeds the
-# object in a skeleton header that ebpf.c includes.
+# object in a light skeleton (-L) that ebpf.c includes: its loader program
+# has the kernel resolve the CO-RE relocations and attach targets against
+# the BTF it already holds, so no run reads and parses vmlinux BTF itself.
 $(EBPF_DIR)/record.bpf.o: lib/ebpf/record.bpf.c lib/ebpf/record.h $(EBPF_DIR)/vmlinux.h
 	$(BPF_CLANG) -O2 -g -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 		-I$(EBPF_DIR) -Ilib/ebpf -c -o $@ $<
 
-$(EBPF_DIR)/record.skel.h: $(EBPF_DIR)/record.bpf.o
-	$(BPFTOOL) gen skeleton $< name sb_record > $@.tmp && mv $@.tmp $@
+$(EBPF_DIR)/record.lskel.h: $(EBPF_DIR)/record.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name sb_record > $@.tmp && mv $@.tmp $@
 
-$(EBPF_OBJ): $(EBPF_DIR)/record.skel.h
+$(EBPF_OBJ): $(EBPF_DIR)/record.lskel.h
 $(EBPF_OBJ): ALL_CFLAGS += -I$(EBPF_DIR) -DSB_HAVE_EBPF
 else
 $(EBPF_OBJ): lib/ebpf/ebpf.c $(EBPF_OBJ:.o=.d)
