@@ -50,19 +50,33 @@ __u32 nslots = 0; /* records handed out; the loader takes slot 0 */
 __u64 lost_procs = 0;
 __u64 lost_threads = 0;
 
+/* Both tables allocate an element when a task or process appears, not
+ * all of them at load: a preallocated procs is 11 MB to zero and charge on
+ * every run. An element that cannot be allocated is a loss, counted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SB_EBPF_THREADS);
 	__type(key, __u32);
 	__type(value, struct sb_ebpf_thread);
 } threads SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SB_EBPF_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sb_ebpf_proc);
 } procs SEC(".maps");
+
+/* A record of zeros, the value a new process's record starts from (the
+ * BPF stack is too small to hold one). Never written. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sb_ebpf_proc);
+} blank SEC(".maps");
 
 static __always_inline bool bit_test(const volatile __u8 *set, __u32 nr)
 {
@@ -241,9 +255,12 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
  * state and program (sb_tree_new_proc). */
 static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_struct *child, __u32 *slot)
 {
-	__u32 s = __sync_fetch_and_add(&nslots, 1);
-	struct sb_ebpf_proc *p = s < SB_EBPF_SLOTS ? bpf_map_lookup_elem(&procs, &s) : NULL;
+	__u32 s = __sync_fetch_and_add(&nslots, 1), zero = 0;
+	const struct sb_ebpf_proc *b = bpf_map_lookup_elem(&blank, &zero);
 
+	if (s >= SB_EBPF_SLOTS || !b || bpf_map_update_elem(&procs, &s, b, BPF_NOEXIST) < 0)
+		return -1;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &s);
 	if (!p)
 		return -1;
 	p->pid = (__u32)BPF_CORE_READ(child, tgid);
