@@ -113,9 +113,13 @@ static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread 
  * argument's width; flags: OR'ed in; values: the dangerous values it is
  * noted, then added to the set unless there, or overflow when the set is
  * full. A slot goes from free to one value once (cmpxchg), and every
- * thread scans from the first: two threads never keep the same value. */
-static __always_inline void arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
+ * thread scans from the first: two threads never keep the same value.
+ * A global function: the verifier checks it once, not at each caller's
+ * every path (its loops cost the load more than anything else). */
+__noinline int arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
 {
+	if (!s || id >= SB_EBPF_ARGS)
+		return 0;
 	const volatile struct sb_ebpf_argdef *d = &argtab.def[id];
 	__u64 width = d->width;
 
@@ -125,7 +129,7 @@ static __always_inline void arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 
 	if (d->flags) {
 		if ((s->bits & x) != x)
 			__sync_fetch_and_or(&s->bits, x);
-		return;
+		return 0;
 	}
 	for (__u32 i = 0; i < SB_EBPF_DANGER; i++) {
 		__u64 dv = d->danger[i];
@@ -140,12 +144,13 @@ static __always_inline void arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 
 		if (cur == 0) {
 			cur = __sync_val_compare_and_swap(&s->v[i], 0, want);
 			if (cur == 0)
-				return;
+				return 0;
 		}
 		if (cur == want)
-			return;
+			return 0;
 	}
 	s->overflow = 1;
+	return 0;
 }
 
 /* Argument i of the call, as the kernel reads it (x86_64 syscall ABI). */
@@ -208,7 +213,7 @@ static __always_inline bool foreign(long id)
 	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
 }
 
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -276,7 +281,7 @@ static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_str
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(parent, pid);
@@ -303,7 +308,7 @@ int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 /* execve by a non-leader thread: it takes the leader's tid (old_pid is
  * the tid it had). argv[0] as the program named itself, as trace.c reads
  * it from /proc/PID/cmdline. */
-SEC("tp_btf/sched_process_exec")
+SEC("raw_tp/sched_process_exec")
 int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid), old = (__u32)old_pid;
@@ -331,7 +336,7 @@ int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 }
 
 /* A thread ends; the last one of its group ends the process. */
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sb_exit, struct task_struct *task)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid);
