@@ -71,7 +71,8 @@ EBPF_DIR := $(BUILD)/ebpf
 # never links the other variant.
 ifeq ($(EBPF),1)
 EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf.o
-EBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+# The light skeleton needs libbpf's headers only: no library at run time.
+EBPF_LIBS :=
 else
 EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf-none.o
 EBPF_LIBS :=

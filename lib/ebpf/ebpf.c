@@ -92,8 +92,6 @@ void sb_ebpf_close(struct sb_ebpf *e)
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
-
 #include "record.lskel.h"
 #include "syscalls.h"
 #include "util.h"
@@ -106,6 +104,33 @@ struct sb_ebpf {
 bool sb_ebpf_built(void)
 {
 	return true;
+}
+
+/* The two map calls skel_internal.h lacks, on its bpf(2) wrapper as its
+ * own skel_map_update_elem: the profiler links no libbpf (nor libelf,
+ * libz) at run time. -1 and errno on failure. */
+static int map_lookup(int fd, const void *key, void *value)
+{
+	const size_t sz = offsetofend(union bpf_attr, value);
+	union bpf_attr attr;
+
+	memset(&attr, 0, sz);
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(uintptr_t)key;
+	attr.value = (__u64)(uintptr_t)value;
+	return skel_sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr, (unsigned)sz);
+}
+
+static int map_next_key(int fd, const void *key, void *next)
+{
+	const size_t sz = offsetofend(union bpf_attr, next_key);
+	union bpf_attr attr;
+
+	memset(&attr, 0, sz);
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(uintptr_t)key;
+	attr.next_key = (__u64)(uintptr_t)next;
+	return skel_sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, (unsigned)sz);
 }
 
 static void set_rules(struct sb_record *skel, const struct sb_transition *rules, int nrules)
@@ -271,7 +296,7 @@ static int add_thread(struct sb_ebpf *e, pid_t tid, uint32_t slot, uint32_t arme
 	struct sb_ebpf_thread t = {.slot = slot, .armed = armed};
 	uint32_t key = (uint32_t)tid;
 
-	if (bpf_map_update_elem(e->skel->maps.threads.map_fd, &key, &t, flags) < 0)
+	if (skel_map_update_elem(e->skel->maps.threads.map_fd, &key, &t, flags) < 0)
 		return -errno;
 	return 0;
 }
@@ -299,7 +324,7 @@ static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, 
 	p->started = started;
 	p->threads_seen = threads;
 	snprintf(p->exe, sizeof(p->exe), "%s", exe);
-	if (bpf_map_update_elem(e->skel->maps.procs.map_fd, &slot, p, BPF_ANY) < 0)
+	if (skel_map_update_elem(e->skel->maps.procs.map_fd, &slot, p, BPF_ANY) < 0)
 		r = -errno;
 	free(p);
 	if (r == 0)
@@ -420,10 +445,10 @@ static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_
 	uint32_t key, next;
 	void *prev = NULL;
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	while (map_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &t) < 0)
+		if (map_lookup(fd, &key, &t) < 0)
 			continue; /* it exited meanwhile: its exit hook counted it */
 		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX) {
 			out->counts[SB_PHASE_SERVING][t.last_nr]++;
@@ -436,7 +461,7 @@ int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
 {
 	uint32_t key = (uint32_t)slot;
 
-	if (bpf_map_lookup_elem(e->skel->maps.procs.map_fd, &key, out) < 0)
+	if (map_lookup(e->skel->maps.procs.map_fd, &key, out) < 0)
 		return -errno;
 	if (slot == 0)
 		out->threads_seen += (uint32_t)e->attached_threads;
