@@ -8,8 +8,13 @@
  *  - a child is tracked from sched_process_fork, which runs in the creator
  *    before the child is first woken: no call of a tracked tree escapes;
  *  - counts live in maps, never in an event stream: nothing is lost in a
- *    burst. What can be lost (a full table) is counted in lost_procs and
- *    lost_threads, and the loader reports it;
+ *    burst. What can be lost (a full table, or a record the kernel could
+ *    not allocate) is counted in lost_procs and lost_threads, and the
+ *    loader reports it;
+ *  - the programs are raw tracepoints that read kernel structures only by
+ *    CO-RE (BPF_CORE_READ, or loads from bpf_get_current_task_btf), which
+ *    the kernel relocates at load (ebpf.c's light skeleton): no name is
+ *    looked up in the kernel's BTF to attach them;
  *  - the phase rule is lib/phase.c's (sb_phase_marker_thread), on the rule
  *    table the loader copied from struct sb_transition. A process's phase
  *    moves init -> serving once, at the marker call itself, which is
