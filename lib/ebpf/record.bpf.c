@@ -114,47 +114,73 @@ static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread 
 	return -1;
 }
 
+/* arg_add's scans, one element per bpf_loop step: the verifier checks a
+ * step once, not each of the 8 + 12 unrolled (they were most of the
+ * load's verification time). */
+struct arg_scan {
+	struct sb_ebpf_arg_seen *s;
+	const volatile struct sb_ebpf_argdef *d;
+	__u64 x;    /* the value, masked */
+	__u32 kept; /* x is in the set now, or was */
+};
+
+/* Dangerous value i, if it is x: noted. Stops at the list's end. */
+static long danger_step(__u32 i, void *ctx)
+{
+	struct arg_scan *c = ctx;
+
+	if (i >= SB_EBPF_DANGER)
+		return 1;
+	__u64 dv = c->d->danger[i], bit = 1ull << i;
+	if (!dv)
+		return 1;
+	if ((dv & c->d->width) == c->x && !(c->s->danger_seen & bit))
+		__sync_fetch_and_or(&c->s->danger_seen, bit);
+	return 0;
+}
+
+/* Slot i: x is there, or the slot was free and now holds x (cmpxchg: a
+ * slot goes from free to one value once). Stops when x is kept. */
+static long value_step(__u32 i, void *ctx)
+{
+	struct arg_scan *c = ctx;
+
+	if (i >= SB_EBPF_VALUES)
+		return 1;
+	__u64 want = c->x + 1, cur = c->s->v[i];
+	if (cur == 0)
+		cur = __sync_val_compare_and_swap(&c->s->v[i], 0, want);
+	if (cur == 0 || cur == want) {
+		c->kept = 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* sb_arg_record on argument id of a record: the value masked with the
  * argument's width; flags: OR'ed in; values: the dangerous values it is
  * noted, then added to the set unless there, or overflow when the set is
- * full. A slot goes from free to one value once (cmpxchg), and every
- * thread scans from the first: two threads never keep the same value.
- * A global function: the verifier checks it once, not at each caller's
- * every path (its loops cost the load more than anything else). */
+ * full. Every thread scans the slots from the first: two threads never
+ * keep the same value. The loader's check makes x + 1 nonzero: a values
+ * argument is narrower than 64 bits. A global function: the verifier
+ * checks it once per program, not at each caller's every path. */
 __noinline int arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
 {
 	if (!s || id >= SB_EBPF_ARGS)
 		return 0;
-	const volatile struct sb_ebpf_argdef *d = &argtab.def[id];
-	__u64 width = d->width;
+	struct arg_scan c = {.s = s, .d = &argtab.def[id], .x = x & argtab.def[id].width};
 
 	if (!s->any)
 		s->any = 1;
-	x &= width;
-	if (d->flags) {
-		if ((s->bits & x) != x)
-			__sync_fetch_and_or(&s->bits, x);
+	if (c.d->flags) {
+		if ((s->bits & c.x) != c.x)
+			__sync_fetch_and_or(&s->bits, c.x);
 		return 0;
 	}
-	for (__u32 i = 0; i < SB_EBPF_DANGER; i++) {
-		__u64 dv = d->danger[i];
-		if (!dv)
-			break;
-		if ((dv & width) == x && !(s->danger_seen & (1ull << i)))
-			__sync_fetch_and_or(&s->danger_seen, 1ull << i);
-	}
-	__u64 want = x + 1; /* the loader's check: a values argument is narrower than 64 bits */
-	for (__u32 i = 0; i < SB_EBPF_VALUES; i++) {
-		__u64 cur = s->v[i];
-		if (cur == 0) {
-			cur = __sync_val_compare_and_swap(&s->v[i], 0, want);
-			if (cur == 0)
-				return 0;
-		}
-		if (cur == want)
-			return 0;
-	}
-	s->overflow = 1;
+	bpf_loop(SB_EBPF_DANGER, danger_step, &c, 0);
+	bpf_loop(SB_EBPF_VALUES, value_step, &c, 0);
+	if (!c.kept)
+		s->overflow = 1;
 	return 0;
 }
 
