@@ -31,13 +31,51 @@
  *    counted in, as sb_arg_record does; any other call costs one load of
  *    argtab.arg_of. clone3's flags are read from its struct clone_args.
  */
-#include "vmlinux.h"
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include <stdbool.h>
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
 #include "record.h"
+
+/* The kernel's types, only the fields read here: CO-RE relocates each
+ * access by its name against the running kernel's BTF at load (no
+ * vmlinux.h, no kernel BTF at build time). */
+#define __core __attribute__((preserve_access_index))
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct pt_regs {
+	unsigned long r10, r9, r8, dx, si, di;
+} __core;
+
+struct thread_info {
+	__u32 status;
+} __core;
+
+struct mm_struct {
+	unsigned long arg_start;
+} __core;
+
+struct signal_struct {
+	atomic_t live;
+} __core;
+
+struct task_struct {
+	struct thread_info thread_info;
+	int pid;
+	int tgid;
+	int exit_code;
+	struct mm_struct *mm;
+	struct signal_struct *signal;
+} __core;
+
+struct linux_binprm;
 
 #define NR_EXECVE     59
 #define X32_BIT       0x40000000
@@ -340,7 +378,7 @@ int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
  * the tid it had). argv[0] as the program named itself, as trace.c reads
  * it from /proc/PID/cmdline. */
 SEC("raw_tp/sched_process_exec")
-int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(sb_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid), old = (__u32)old_pid;
 	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &old);
