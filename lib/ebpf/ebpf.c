@@ -10,10 +10,10 @@
  * child waits until it is in, so its first call is seen.
  *
  * The program comes as a light skeleton (record.lskel.h): its loader
- * program has the kernel apply the CO-RE relocations and find the attach
- * targets in the BTF the kernel already holds. Nothing here reads
- * /sys/kernel/btf/vmlinux, which would cost a profile some 20 ms of
- * parsing before the program runs.
+ * program has the kernel apply the CO-RE relocations against the BTF the
+ * kernel already holds, and the programs attach to raw tracepoints by
+ * name. Nothing here reads /sys/kernel/btf/vmlinux (libbpf's parse of it
+ * cost a profile some 20 ms), and no libbpf is linked.
  */
 #include "ebpf.h"
 
