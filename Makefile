@@ -53,25 +53,28 @@ FIXTURE_BIN := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 PROGRAMS := $(BUILD)/sandbox-profile $(BUILD)/sandbox-run $(BUILD)/sandbox-policy
 
 # The eBPF recording backend (lib/ebpf/, sandbox-profile --backend=ebpf):
-# built when clang, bpftool, libbpf and the running kernel's BTF are there
-# (EBPF=0 turns it off). Without them the profiler has the ptrace backend
-# only and ebpf.o is the stub that says so. vmlinux.h is generated into
-# $(BUILD)/ebpf, never committed.
+# built when clang, bpftool and libbpf's headers are there (EBPF=0 turns it
+# off). Without them the profiler has the ptrace backend only and ebpf.o is
+# the stub that says so. The build needs no kernel BTF: record.bpf.c
+# declares the kernel fields it reads, and the running kernel relocates
+# them at load (a kernel without BTF says so then).
 BPF_CLANG ?= clang
 BPFTOOL ?= bpftool
-VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+# <asm/types.h>, which <linux/types.h> needs, is under the host's multiarch
+# directory, which clang -target bpf does not search.
+BPF_MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
 EBPF_MISSING := $(strip \
 	$(if $(shell $(BPF_CLANG) -print-targets 2>/dev/null | grep -qw bpf && echo y),,$(BPF_CLANG) with a bpf target) \
 	$(if $(shell command -v $(BPFTOOL) 2>/dev/null),,$(BPFTOOL)) \
-	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf) \
-	$(if $(shell test -r $(VMLINUX_BTF) && echo y),,a readable $(VMLINUX_BTF)))
+	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf))
 EBPF ?= $(if $(EBPF_MISSING),0,1)
 EBPF_DIR := $(BUILD)/ebpf
 # The stub has its own object, so that switching EBPF in one build tree
 # never links the other variant.
 ifeq ($(EBPF),1)
 EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf.o
-EBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+# The light skeleton needs libbpf's headers only: no library at run time.
+EBPF_LIBS :=
 else
 EBPF_OBJ := $(BUILD)/lib/ebpf/ebpf-none.o
 EBPF_LIBS :=
@@ -106,20 +109,19 @@ $(BUILD)/ebpf.cfg: FORCE
 .PHONY: FORCE
 
 ifeq ($(EBPF),1)
-$(EBPF_DIR)/vmlinux.h:
+# CO-RE: clang -target bpf; bpftool embeds the object in a light skeleton
+# (-L) that ebpf.c includes: its loader program has the kernel apply the
+# CO-RE relocations against the BTF it already holds, so no run reads and
+# parses vmlinux BTF itself, and the build needs none.
+$(EBPF_DIR)/record.bpf.o: lib/ebpf/record.bpf.c lib/ebpf/record.h
 	@mkdir -p $(dir $@)
-	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
-
-# CO-RE: clang -target bpf against the kernel's BTF; bpftool embeds the
-# object in a skeleton header that ebpf.c includes.
-$(EBPF_DIR)/record.bpf.o: lib/ebpf/record.bpf.c lib/ebpf/record.h $(EBPF_DIR)/vmlinux.h
 	$(BPF_CLANG) -O2 -g -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
-		-I$(EBPF_DIR) -Ilib/ebpf -c -o $@ $<
+		-idirafter /usr/include/$(BPF_MULTIARCH) -Ilib/ebpf -c -o $@ $<
 
-$(EBPF_DIR)/record.skel.h: $(EBPF_DIR)/record.bpf.o
-	$(BPFTOOL) gen skeleton $< name sb_record > $@.tmp && mv $@.tmp $@
+$(EBPF_DIR)/record.lskel.h: $(EBPF_DIR)/record.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name sb_record > $@.tmp && mv $@.tmp $@
 
-$(EBPF_OBJ): $(EBPF_DIR)/record.skel.h
+$(EBPF_OBJ): $(EBPF_DIR)/record.lskel.h
 $(EBPF_OBJ): ALL_CFLAGS += -I$(EBPF_DIR) -DSB_HAVE_EBPF
 else
 $(EBPF_OBJ): lib/ebpf/ebpf.c $(EBPF_OBJ:.o=.d)

@@ -127,7 +127,11 @@ int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0)
 	pr->in_kernel = true;
 	pr->tail = &pr->procs;
 	for (int i = 0; i < n && r == 0; i++) {
-		if ((r = sb_ebpf_read(e, i, rec)) < 0)
+		if ((r = sb_ebpf_read(e, i, rec)) == -ENOENT) {
+			r = 0; /* its record could not be allocated: a loss, counted */
+			continue;
+		}
+		if (r < 0)
 			break;
 		struct sb_proc *p = to_proc(rec, t0);
 		if (!p) {

@@ -5,8 +5,15 @@
  * tests), and so does the argument table, from sb_arg_def and sb_arg_nr
  * (the table the ptrace profiler records from); a kernel record of an
  * argument becomes a struct sb_arg_seen only through sb_arg_record, so
- * both backends keep the same values and flags; a task enters the tracked table only here (slot 0, attach) or
- * in the kernel's fork hook, and the child waits until it is in, so its first call is seen.
+ * both backends keep the same values and flags; a task enters the tracked
+ * table only here (slot 0, attach) or in the kernel's fork hook, and the
+ * child waits until it is in, so its first call is seen.
+ *
+ * The program comes as a light skeleton (record.lskel.h): its loader
+ * program has the kernel apply the CO-RE relocations against the BTF the
+ * kernel already holds, and the programs attach to raw tracepoints by
+ * name. Nothing here reads /sys/kernel/btf/vmlinux (libbpf's parse of it
+ * cost a profile some 20 ms), and no libbpf is linked.
  */
 #include "ebpf.h"
 
@@ -82,14 +89,10 @@ void sb_ebpf_close(struct sb_ebpf *e)
 #else
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "record.skel.h"
+#include "record.lskel.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -103,22 +106,36 @@ bool sb_ebpf_built(void)
 	return true;
 }
 
-/* libbpf's own messages: the last warning is kept for the caller's reason,
- * nothing is printed (lib/ never prints). */
-static char last_msg[256];
-
-static int keep_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* The two map calls skel_internal.h lacks, on its bpf(2) wrapper as its
+ * own skel_map_update_elem: the profiler links no libbpf (nor libelf,
+ * libz) at run time. -1 and errno on failure. */
+static int map_lookup(int fd, const void *key, void *value)
 {
-	if (level == LIBBPF_WARN) {
-		vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-		last_msg[strcspn(last_msg, "\n")] = '\0';
-	}
-	return 0;
+	const size_t sz = offsetofend(union bpf_attr, value);
+	union bpf_attr attr;
+
+	memset(&attr, 0, sz);
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(uintptr_t)key;
+	attr.value = (__u64)(uintptr_t)value;
+	return skel_sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr, (unsigned)sz);
+}
+
+static int map_next_key(int fd, const void *key, void *next)
+{
+	const size_t sz = offsetofend(union bpf_attr, next_key);
+	union bpf_attr attr;
+
+	memset(&attr, 0, sz);
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(uintptr_t)key;
+	attr.next_key = (__u64)(uintptr_t)next;
+	return skel_sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, (unsigned)sz);
 }
 
 static void set_rules(struct sb_record *skel, const struct sb_transition *rules, int nrules)
 {
-	struct sb_ebpf_rules *r = (struct sb_ebpf_rules *)&skel->rodata->rules;
+	struct sb_ebpf_rules *r = &skel->rodata->rules;
 
 	r->nrules = (uint32_t)nrules;
 	r->thread_start = sb_phase_thread_start(rules, nrules);
@@ -137,7 +154,7 @@ static int set_args(struct sb_record *skel, char *why, size_t whylen)
 {
 	_Static_assert(SB_EBPF_ARGS == SB_ARG_N && SB_EBPF_VALUES == SB_COND_MAX,
 	               "record.h's argument sizes");
-	struct sb_ebpf_argtab *t = (struct sb_ebpf_argtab *)&skel->rodata->argtab;
+	struct sb_ebpf_argtab *t = &skel->rodata->argtab;
 	int clone3 = sb_syscall_nr("clone3");
 
 	for (int id = 0; id < SB_ARG_N; id++) {
@@ -169,14 +186,75 @@ static int set_args(struct sb_record *skel, char *why, size_t whylen)
 	return 0;
 }
 
-static int fail(struct sb_record *skel, int r, const char *step, char *why, size_t whylen)
+/* A skeleton opened with the tables in its rodata, not loaded yet. */
+static int open_skel(struct sb_record **out, const struct sb_transition *rules, int nrules, char *why,
+                     size_t whylen)
 {
-	snprintf(why, whylen, "%s: %s%s%s", step, strerror(-r), last_msg[0] ? " (libbpf: " : "",
-	         last_msg[0] ? last_msg : "");
-	if (last_msg[0])
-		strncat(why, ")", whylen - strlen(why) - 1);
-	sb_record__destroy(skel);
-	return r;
+	struct sb_record *skel = sb_record__open();
+	int r;
+
+	*out = NULL;
+	if (!skel) {
+		snprintf(why, whylen, "cannot open the BPF program: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	set_rules(skel, rules, nrules);
+	if ((r = set_args(skel, why, whylen)) < 0) {
+		sb_record__destroy(skel);
+		return r;
+	}
+	*out = skel;
+	return 0;
+}
+
+/* The verifier's error in a log: its last line but the statistics it
+ * ends with ("processed N insns", "verification time"). */
+static const char *last_words(char *log)
+{
+	char *end = log + strlen(log);
+
+	for (;;) {
+		while (end > log && end[-1] == '\n')
+			*--end = '\0';
+		char *line = end;
+		while (line > log && line[-1] != '\n')
+			line--;
+		if (line == end)
+			return NULL;
+		if (strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17))
+			return line;
+		*line = '\0';
+		end = line;
+	}
+}
+
+/* Why the load failed with -r: the verifier's words, from a second load
+ * with the log on (the loader program hands its log buffer to the BTF and
+ * every program it loads; the failing one writes last). Only on failure: a
+ * log costs verifier time, and the BTF's log alone takes some 100 kB. */
+static void load_reason(const struct sb_transition *rules, int nrules, int r, char *why, size_t whylen)
+{
+	const size_t logsz = 1 << 20;
+	struct sb_record *skel;
+	char *log, ignored[8];
+
+	snprintf(why, whylen, "cannot load the BPF program: %s", strerror(-r));
+	if (r == -EPERM || !(log = calloc(1, logsz)))
+		return;
+	if (open_skel(&skel, rules, nrules, ignored, sizeof(ignored)) == 0) {
+		const char *words = NULL;
+		skel->ctx.log_level = 1;
+		skel->ctx.log_size = (uint32_t)logsz;
+		skel->ctx.log_buf = (uint64_t)(uintptr_t)log;
+		if (sb_record__load(skel) == r) { /* the same failure, not the log's own */
+			log[logsz - 1] = '\0';
+			words = last_words(log);
+		}
+		if (words)
+			snprintf(why + strlen(why), whylen - strlen(why), " (verifier: %s)", words);
+		sb_record__destroy(skel);
+	}
+	free(log);
 }
 
 int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nrules, char *why,
@@ -190,25 +268,25 @@ int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nr
 		snprintf(why, whylen, "at most %d transition rules", SB_EBPF_RULES);
 		return -EINVAL;
 	}
-	last_msg[0] = '\0';
-	libbpf_set_print(keep_msg);
-	skel = sb_record__open();
-	if (!skel)
-		return fail(NULL, -errno, "cannot open the BPF program", why, whylen);
-	set_rules(skel, rules, nrules);
-	if ((r = set_args(skel, why, whylen)) < 0) {
+	if ((r = open_skel(&skel, rules, nrules, why, whylen)) < 0)
+		return r;
+	if ((r = sb_record__load(skel)) < 0) {
 		sb_record__destroy(skel);
+		load_reason(rules, nrules, r, why, whylen);
 		return r;
 	}
-	r = sb_record__load(skel);
-	if (r < 0)
-		return fail(skel, r, "cannot load the BPF program", why, whylen);
-	r = sb_record__attach(skel);
-	if (r < 0)
-		return fail(skel, r, "cannot attach the BPF program", why, whylen);
+	if ((r = sb_record__attach(skel)) < 0) {
+		r = -errno;
+		sb_record__destroy(skel);
+		snprintf(why, whylen, "cannot attach the BPF program: %s", strerror(-r));
+		return r;
+	}
 	*out = calloc(1, sizeof(**out));
-	if (!*out)
-		return fail(skel, -ENOMEM, "out of memory", why, whylen);
+	if (!*out) {
+		sb_record__destroy(skel);
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
 	(*out)->skel = skel;
 	return 0;
 }
@@ -218,7 +296,7 @@ static int add_thread(struct sb_ebpf *e, pid_t tid, uint32_t slot, uint32_t arme
 	struct sb_ebpf_thread t = {.slot = slot, .armed = armed};
 	uint32_t key = (uint32_t)tid;
 
-	if (bpf_map__update_elem(e->skel->maps.threads, &key, sizeof(key), &t, sizeof(t), flags) < 0)
+	if (skel_map_update_elem(e->skel->maps.threads.map_fd, &key, &t, flags) < 0)
 		return -errno;
 	return 0;
 }
@@ -246,7 +324,7 @@ static int new_root(struct sb_ebpf *e, pid_t pid, uint32_t phase, bool started, 
 	p->started = started;
 	p->threads_seen = threads;
 	snprintf(p->exe, sizeof(p->exe), "%s", exe);
-	if (bpf_map__update_elem(e->skel->maps.procs, &slot, sizeof(slot), p, sizeof(*p), BPF_ANY) < 0)
+	if (skel_map_update_elem(e->skel->maps.procs.map_fd, &slot, p, BPF_ANY) < 0)
 		r = -errno;
 	free(p);
 	if (r == 0)
@@ -350,7 +428,7 @@ static void arg_add(const struct sb_ebpf_argdef *d, struct sb_ebpf_arg_seen *s, 
 /* A live sleeper's checked argument, in serving with its call. */
 static void sleeper_arg(const struct sb_ebpf *e, const struct sb_ebpf_thread *t, struct sb_ebpf_proc *out)
 {
-	const struct sb_ebpf_argtab *tab = (const struct sb_ebpf_argtab *)&e->skel->rodata->argtab;
+	const struct sb_ebpf_argtab *tab = &e->skel->rodata->argtab;
 	uint8_t a = tab->arg_of[t->last_nr];
 	unsigned id = (unsigned)(a & ~SB_EBPF_ARG_MEM) - 1;
 
@@ -362,15 +440,15 @@ static void sleeper_arg(const struct sb_ebpf *e, const struct sb_ebpf_thread *t,
  * before its process's transition is a serving call (record.bpf.c, sleeper). */
 static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_proc *out)
 {
-	const struct bpf_map *m = e->skel->maps.threads;
+	int fd = e->skel->maps.threads.map_fd;
 	struct sb_ebpf_thread t;
 	uint32_t key, next;
 	void *prev = NULL;
 
-	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+	while (map_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), &t, sizeof(t), 0) < 0)
+		if (map_lookup(fd, &key, &t) < 0)
 			continue; /* it exited meanwhile: its exit hook counted it */
 		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX) {
 			out->counts[SB_PHASE_SERVING][t.last_nr]++;
@@ -383,7 +461,7 @@ int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)
 {
 	uint32_t key = (uint32_t)slot;
 
-	if (bpf_map__lookup_elem(e->skel->maps.procs, &key, sizeof(key), out, sizeof(*out), 0) < 0)
+	if (map_lookup(e->skel->maps.procs.map_fd, &key, out) < 0)
 		return -errno;
 	if (slot == 0)
 		out->threads_seen += (uint32_t)e->attached_threads;

@@ -42,7 +42,8 @@ int sb_ebpf_track_running(struct sb_ebpf *e, pid_t pid);
 /* Records handed out so far (slots 0..n-1; at most SB_EBPF_SLOTS). */
 int sb_ebpf_nprocs(const struct sb_ebpf *e);
 
-/* Copy record `slot` into *out. */
+/* Copy record `slot` into *out; -ENOENT if the kernel could not allocate
+ * it (the process is counted in sb_ebpf_lost). */
 int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out);
 
 /* Add what record rec saw of argument id in phase to s (args.h), as the

@@ -8,8 +8,13 @@
  *  - a child is tracked from sched_process_fork, which runs in the creator
  *    before the child is first woken: no call of a tracked tree escapes;
  *  - counts live in maps, never in an event stream: nothing is lost in a
- *    burst. What can be lost (a full table) is counted in lost_procs and
- *    lost_threads, and the loader reports it;
+ *    burst. What can be lost (a full table, or a record the kernel could
+ *    not allocate) is counted in lost_procs and lost_threads, and the
+ *    loader reports it;
+ *  - the programs are raw tracepoints that read kernel structures only by
+ *    CO-RE (BPF_CORE_READ, or loads from bpf_get_current_task_btf), which
+ *    the kernel relocates at load (ebpf.c's light skeleton): no name is
+ *    looked up in the kernel's BTF to attach them;
  *  - the phase rule is lib/phase.c's (sb_phase_marker_thread), on the rule
  *    table the loader copied from struct sb_transition. A process's phase
  *    moves init -> serving once, at the marker call itself, which is
@@ -26,13 +31,51 @@
  *    counted in, as sb_arg_record does; any other call costs one load of
  *    argtab.arg_of. clone3's flags are read from its struct clone_args.
  */
-#include "vmlinux.h"
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include <stdbool.h>
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
 #include "record.h"
+
+/* The kernel's types, only the fields read here: CO-RE relocates each
+ * access by its name against the running kernel's BTF at load (no
+ * vmlinux.h, no kernel BTF at build time). */
+#define __core __attribute__((preserve_access_index))
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct pt_regs {
+	unsigned long r10, r9, r8, dx, si, di;
+} __core;
+
+struct thread_info {
+	__u32 status;
+} __core;
+
+struct mm_struct {
+	unsigned long arg_start;
+} __core;
+
+struct signal_struct {
+	atomic_t live;
+} __core;
+
+struct task_struct {
+	struct thread_info thread_info;
+	int pid;
+	int tgid;
+	int exit_code;
+	struct mm_struct *mm;
+	struct signal_struct *signal;
+} __core;
+
+struct linux_binprm;
 
 #define NR_EXECVE     59
 #define X32_BIT       0x40000000
@@ -50,19 +93,33 @@ __u32 nslots = 0; /* records handed out; the loader takes slot 0 */
 __u64 lost_procs = 0;
 __u64 lost_threads = 0;
 
+/* Both tables allocate an element when a task or process appears, not
+ * all of them at load: a preallocated procs is 11 MB to zero and charge on
+ * every run. An element that cannot be allocated is a loss, counted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SB_EBPF_THREADS);
 	__type(key, __u32);
 	__type(value, struct sb_ebpf_thread);
 } threads SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SB_EBPF_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sb_ebpf_proc);
 } procs SEC(".maps");
+
+/* A record of zeros, the value a new process's record starts from (the
+ * BPF stack is too small to hold one). Never written. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sb_ebpf_proc);
+} blank SEC(".maps");
 
 static __always_inline bool bit_test(const volatile __u8 *set, __u32 nr)
 {
@@ -95,43 +152,74 @@ static __always_inline int marker(struct sb_ebpf_proc *p, struct sb_ebpf_thread 
 	return -1;
 }
 
+/* arg_add's scans, one element per bpf_loop step: the verifier checks a
+ * step once, not each of the 8 + 12 unrolled (they were most of the
+ * load's verification time). */
+struct arg_scan {
+	struct sb_ebpf_arg_seen *s;
+	const volatile struct sb_ebpf_argdef *d;
+	__u64 x;    /* the value, masked */
+	__u32 kept; /* x is in the set now, or was */
+};
+
+/* Dangerous value i, if it is x: noted. Stops at the list's end. */
+static long danger_step(__u32 i, void *ctx)
+{
+	struct arg_scan *c = ctx;
+
+	if (i >= SB_EBPF_DANGER)
+		return 1;
+	__u64 dv = c->d->danger[i], bit = 1ull << i;
+	if (!dv)
+		return 1;
+	if ((dv & c->d->width) == c->x && !(c->s->danger_seen & bit))
+		__sync_fetch_and_or(&c->s->danger_seen, bit);
+	return 0;
+}
+
+/* Slot i: x is there, or the slot was free and now holds x (cmpxchg: a
+ * slot goes from free to one value once). Stops when x is kept. */
+static long value_step(__u32 i, void *ctx)
+{
+	struct arg_scan *c = ctx;
+
+	if (i >= SB_EBPF_VALUES)
+		return 1;
+	__u64 want = c->x + 1, cur = c->s->v[i];
+	if (cur == 0)
+		cur = __sync_val_compare_and_swap(&c->s->v[i], 0, want);
+	if (cur == 0 || cur == want) {
+		c->kept = 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* sb_arg_record on argument id of a record: the value masked with the
  * argument's width; flags: OR'ed in; values: the dangerous values it is
  * noted, then added to the set unless there, or overflow when the set is
- * full. A slot goes from free to one value once (cmpxchg), and every
- * thread scans from the first: two threads never keep the same value. */
-static __always_inline void arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
+ * full. Every thread scans the slots from the first: two threads never
+ * keep the same value. The loader's check makes x + 1 nonzero: a values
+ * argument is narrower than 64 bits. A global function: the verifier
+ * checks it once per program, not at each caller's every path. */
+__noinline int arg_add(struct sb_ebpf_arg_seen *s, __u32 id, __u64 x)
 {
-	const volatile struct sb_ebpf_argdef *d = &argtab.def[id];
-	__u64 width = d->width;
+	if (!s || id >= SB_EBPF_ARGS)
+		return 0;
+	struct arg_scan c = {.s = s, .d = &argtab.def[id], .x = x & argtab.def[id].width};
 
 	if (!s->any)
 		s->any = 1;
-	x &= width;
-	if (d->flags) {
-		if ((s->bits & x) != x)
-			__sync_fetch_and_or(&s->bits, x);
-		return;
+	if (c.d->flags) {
+		if ((s->bits & c.x) != c.x)
+			__sync_fetch_and_or(&s->bits, c.x);
+		return 0;
 	}
-	for (__u32 i = 0; i < SB_EBPF_DANGER; i++) {
-		__u64 dv = d->danger[i];
-		if (!dv)
-			break;
-		if ((dv & width) == x && !(s->danger_seen & (1ull << i)))
-			__sync_fetch_and_or(&s->danger_seen, 1ull << i);
-	}
-	__u64 want = x + 1; /* the loader's check: a values argument is narrower than 64 bits */
-	for (__u32 i = 0; i < SB_EBPF_VALUES; i++) {
-		__u64 cur = s->v[i];
-		if (cur == 0) {
-			cur = __sync_val_compare_and_swap(&s->v[i], 0, want);
-			if (cur == 0)
-				return;
-		}
-		if (cur == want)
-			return;
-	}
-	s->overflow = 1;
+	bpf_loop(SB_EBPF_DANGER, danger_step, &c, 0);
+	bpf_loop(SB_EBPF_VALUES, value_step, &c, 0);
+	if (!c.kept)
+		s->overflow = 1;
+	return 0;
 }
 
 /* Argument i of the call, as the kernel reads it (x86_64 syscall ABI). */
@@ -194,7 +282,7 @@ static __always_inline bool foreign(long id)
 	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
 }
 
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -241,9 +329,12 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
  * state and program (sb_tree_new_proc). */
 static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_struct *child, __u32 *slot)
 {
-	__u32 s = __sync_fetch_and_add(&nslots, 1);
-	struct sb_ebpf_proc *p = s < SB_EBPF_SLOTS ? bpf_map_lookup_elem(&procs, &s) : NULL;
+	__u32 s = __sync_fetch_and_add(&nslots, 1), zero = 0;
+	const struct sb_ebpf_proc *b = bpf_map_lookup_elem(&blank, &zero);
 
+	if (s >= SB_EBPF_SLOTS || !b || bpf_map_update_elem(&procs, &s, b, BPF_NOEXIST) < 0)
+		return -1;
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &s);
 	if (!p)
 		return -1;
 	p->pid = (__u32)BPF_CORE_READ(child, tgid);
@@ -259,7 +350,7 @@ static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_str
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(parent, pid);
@@ -286,8 +377,8 @@ int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 /* execve by a non-leader thread: it takes the leader's tid (old_pid is
  * the tid it had). argv[0] as the program named itself, as trace.c reads
  * it from /proc/PID/cmdline. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(sb_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid), old = (__u32)old_pid;
 	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &old);
@@ -314,7 +405,7 @@ int BPF_PROG(sb_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 }
 
 /* A thread ends; the last one of its group ends the process. */
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sb_exit, struct task_struct *task)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid);

@@ -181,6 +181,18 @@ same() {
 	grep -q -- "--backend: expected ptrace, ebpf or auto, got 'bpf'" <<<"$stderr"
 }
 
+@test "ebpf: a run reads no vmlinux BTF and maps no libbpf (the kernel relocates the program)" {
+	skip_unless_program strace
+	# every file the profiler opens, and its own libraries (LeakSanitizer,
+	# in the make check build, cannot run under strace: it uses ptrace)
+	run --separate-stderr bounded env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -qq -e trace=open,openat -o opens.log "$SB_PROFILE" --backend=ebpf -q -o v.ini -- /bin/true
+	assert_same "$status" 0
+	grep -qE '"\.v\.ini\.[A-Za-z0-9]{6}", O_RDWR' opens.log # not vacuous: it saw the policy written
+	run ! grep -E '/sys/kernel/btf/|libbpf\.so|libelf\.so' opens.log
+	in_phase v.ini init exit_group
+}
+
 @test "ebpf: exit statuses as with ptrace (3, 127, 128+N)" {
 	run --separate-stderr bounded "$SB_PROFILE" --backend=ebpf -q -o s.ini -- sh -c 'exit 3'
 	assert_same "$status" 3

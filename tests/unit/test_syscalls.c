@@ -130,6 +130,33 @@ static void test_family_of(void **state)
 	assert_null(sb_family_of(SB_NR_MAX));
 }
 
+/* The family of `use` a scan of the table by name finds for nr. */
+static const struct sb_family *scan_family(int nr, unsigned use)
+{
+	for (const struct sb_family *f = sb_families; f->name; f++)
+		for (const char *const *m = f->members; (f->use & use) && *m; m++)
+			if (sb_syscall_nr(*m) == nr)
+				return f;
+	return NULL;
+}
+
+/* sb_family_of and sb_family_power answer from a table resolved once:
+ * for every number, what a scan by name answers, each for its own use
+ * (open is power only, recv marker only). */
+static void test_family_by_nr(void **state)
+{
+	for (int nr = 0; nr < SB_NR_MAX; nr++) {
+		assert_ptr_equal(sb_family_of(nr), scan_family(nr, SB_FAMILY_MARKER));
+		assert_ptr_equal(sb_family_power(nr), scan_family(nr, SB_FAMILY_POWER));
+	}
+	assert_null(sb_family_of(SYS_openat));
+	assert_string_equal(sb_family_power(SYS_openat)->name, "open");
+	assert_string_equal(sb_family_of(SYS_recvmsg)->name, "recv");
+	assert_null(sb_family_power(SYS_recvmsg));
+	assert_null(sb_family_power(-1));
+	assert_null(sb_family_power(SB_NR_MAX));
+}
+
 /* The table itself: every member is a syscall libseccomp knows here, no
  * syscall is in two families, and each entry says why. */
 static void test_family_table(void **state)
@@ -155,7 +182,7 @@ int main(void)
 	    cmocka_unit_test(test_known_names),    cmocka_unit_test(test_round_trip_every_nr),
 	    cmocka_unit_test(test_numbered_names), cmocka_unit_test(test_unknown_names),
 	    cmocka_unit_test(test_family_expand),  cmocka_unit_test(test_family_of),
-	    cmocka_unit_test(test_family_table),
+	    cmocka_unit_test(test_family_by_nr),   cmocka_unit_test(test_family_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
