@@ -205,6 +205,7 @@ int profiler_run_ebpf(struct profiler *pr, struct sb_ebpf *e, const char *path, 
 		return r;
 	}
 	sb_forward_target(sp.pid);
+	profiler_set_binary(pr, path); /* the parent is idle meanwhile: it costs no wall time */
 	r = wait_tree(e, sp.pid, status);
 	sb_forward_target(0);
 	int err = sb_spawn_read_error(sp.err_fd);

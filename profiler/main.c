@@ -23,7 +23,6 @@
 #include "ebpf/ebpf.h"
 #include "exec.h"
 #include "caps.h"
-#include "digest.h"
 #include "exitcodes.h"
 #include "forward.h"
 #include "output.h"
@@ -337,9 +336,6 @@ int main(int argc, char **argv)
 	if (!pr.policy)
 		sb_die("out of memory");
 	describe_run(pr.policy, &o);
-	if (path[0] && (r = sb_policy_set_binary(pr.policy, path)) < 0)
-		sb_warn("cannot read %s for its SHA-256 (%s): the policy has no binary key", path,
-		        strerror(-r));
 	if (old && !o.capabilities)
 		pr.policy->caps = old->caps; /* profile as the merged policy runs */
 	if (profiler_rules(&pr, err, sizeof(err)) < 0)
@@ -348,6 +344,8 @@ int main(int argc, char **argv)
 		attach_rule(&pr, old);
 	check_output(pr.policy, old, out, o.marker_mode == MARKER_AUTO);
 	struct sb_ebpf *e = choose_backend(&pr);
+	if (o.attach_pid || !e)
+		profiler_set_binary(&pr, path); /* ebpf: while the program runs (ebpf_run.c) */
 	r = o.attach_pid ? attach(&pr, e, out) : profile(&pr, e, path, out);
 	sb_ebpf_close(e);
 	attach_argv_free(attached);

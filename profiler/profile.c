@@ -19,6 +19,7 @@
 #include "args.h"
 #include "attach.h"
 #include "caps.h"
+#include "digest.h"
 #include "filter.h"
 #include "restart.h"
 #include "forward.h"
@@ -358,6 +359,15 @@ int profiler_attach_ptrace(struct profiler *pr, struct attach *a)
 		                                      : ATTACH_SIGNAL);
 	profiler_generalize(pr);
 	return r;
+}
+
+void profiler_set_binary(struct profiler *pr, const char *path)
+{
+	int r = path[0] ? sb_policy_set_binary(pr->policy, path) : 0;
+
+	if (r < 0)
+		sb_warn("cannot read %s for its SHA-256 (%s): the policy has no binary key", path,
+		        strerror(-r));
 }
 
 void profiler_free(struct profiler *pr)

@@ -85,6 +85,10 @@ int profiler_ebpf_collect(struct profiler *pr, struct sb_ebpf *e, uint64_t t0);
  * argument values that go with them. */
 void profiler_restart(struct profiler *pr);
 
+/* The policy's binary key, the SHA-256 of path (a warning and no
+ * key if it cannot be read). */
+void profiler_set_binary(struct profiler *pr, const char *path);
+
 /* report.c */
 void report_summary(const struct profiler *pr, const char *out, int status);
 
