@@ -182,6 +182,28 @@ int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr)
 	return 0;
 }
 
+int sb_procfs_syscall_args(pid_t pid, pid_t tid, long nr, uint64_t args[6])
+{
+	char path[80], buf[512], *s = buf, *end;
+	uint64_t a[6];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	if ((r = sb_procfs_read(path, buf, sizeof(buf))) < 0)
+		return r;
+	errno = 0;
+	if (strtol(s, &end, 10) != nr || end == s)
+		return -EAGAIN; /* running again, or in another call */
+	for (int i = 0; i < 6; i++) {
+		s = end;
+		a[i] = strtoull(s, &end, 16);
+		if (end == s || errno)
+			return -EIO;
+	}
+	memcpy(args, a, sizeof(a));
+	return 0;
+}
+
 static int kcmp_vm(pid_t a, pid_t b)
 {
 	return (int)syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);

@@ -101,6 +101,9 @@ static void report_sleepers(struct sb_trace *tr, struct sb_proc *p)
 		if (v.nr < 0 || v.nr >= SB_NR_MAX)
 			continue;
 		struct sb_syscall sc = {.nr = (int)v.nr, .arch = AUDIT_ARCH_X86_64, .native = true};
+		/* its checked argument is recorded too (args.h): unreadable,
+		 * the value stays 0, as before the call could be read */
+		(void)sb_procfs_syscall_args(p->pid, t->tid, v.nr, sc.args);
 		sb_trace_report(tr, t, &sc);
 	}
 }
