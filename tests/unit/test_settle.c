@@ -32,7 +32,9 @@ static const struct row rows[] = {
     {"group-stopped", {.state = 'T', .nr = 34}, true, true},
     {"zombie", {.state = 'Z', .nr = -1}, true, true},
     {"gone from /proc, not reaped (mid-execve)", {.gone = true, .state = '?', .nr = -1}, false, true},
-    {"asleep in execve (waits for the others to die)", {.entry_stops = true, .state = 'D', .nr = 59}, false,
+    {"asleep in execve (waits for the others to die)",
+     {.entry_stops = true, .state = 'D', .nr = 59},
+     false,
      true},
     {"asleep in execveat, PTRACE_CONT", {.state = 'S', .nr = 322}, false, false},
 };
