@@ -7,6 +7,9 @@
  */
 #include "restart.h"
 
+#include <errno.h>
+#include <stdlib.h>
+
 #include <sys/syscall.h>
 
 static bool any_call(const uint8_t set[SB_BITMAP_BYTES])
@@ -49,30 +52,26 @@ static void carry_one(const struct sb_proc_init *p, bool danger, uint8_t carry[S
 		sb_arg_seen_merge((enum sb_arg_id)id, &seen[id], &p->seen[id], danger);
 }
 
-/* True if an earlier record than i is a worker of parent p already. */
-static bool seen_before(const struct sb_proc_init *v, int i, int p)
-{
-	for (int j = p + 1; j < i; j++)
-		if (parent_of(v, j) == p && is_worker(v, j, p))
-			return true;
-	return false;
-}
-
 int sb_restart_carry(const struct sb_proc_init *v, int n, uint8_t carry[SB_BITMAP_BYTES],
                      struct sb_arg_seen seen[SB_ARG_N])
 {
-	int supervisors = 0;
+	bool *supervisor = calloc(n > 0 ? (size_t)n : 1, sizeof(*supervisor));
+	int count = 0;
 
+	if (!supervisor)
+		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
 		int p = parent_of(v, i);
 
 		if (!is_worker(v, i, p))
 			continue;
 		carry_one(&v[i], true, carry, seen);
-		if (!seen_before(v, i, p)) {
-			supervisors++;
+		if (!supervisor[p]) {
+			supervisor[p] = true;
+			count++;
 			carry_one(&v[p], false, carry, seen);
 		}
 	}
-	return supervisors;
+	free(supervisor);
+	return count;
 }

@@ -34,7 +34,8 @@ struct sb_proc_init {
 /* The calls and argument records the rule carries into serving, from the
  * n records of v (in order of appearance: a parent comes before its
  * children; with pids reused, the latest earlier holder is the parent).
- * carry and seen are OR'ed into. Returns the number of supervisors. */
+ * carry and seen are OR'ed into. Returns the number of supervisors, or
+ * -ENOMEM. */
 int sb_restart_carry(const struct sb_proc_init *v, int n, uint8_t carry[SB_BITMAP_BYTES],
                      struct sb_arg_seen seen[SB_ARG_N]);
 

@@ -9,9 +9,12 @@
  * baseline allows with any arguments gets no line: generalization decides
  * after a run, and every new policy's baseline is harmless (profile.c).
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "baseline.h"
+#include "msg.h"
 #include "profile.h"
 #include "restart.h"
 
@@ -44,9 +47,11 @@ void profiler_restart(struct profiler *pr)
 	struct sb_arg_seen *seen = calloc(SB_ARG_N, sizeof(*seen));
 	int n = 0;
 	struct sb_proc_init *v = pol->has_transition && seen ? records(pr, &n) : NULL;
+	int r = v ? sb_restart_carry(v, n, carry, seen) : pol->has_transition ? -ENOMEM : 0;
 
-	if (v)
-		pr->supervisors = sb_restart_carry(v, n, carry, seen);
+	if (r < 0) /* the tighter policy: nothing is carried */
+		sb_warn("the supervisor rule could not run: %s", strerror(-r));
+	pr->supervisors = r > 0 ? r : 0;
 	bool apply = pr->opts->restart && pr->supervisors > 0;
 
 	for (int nr = 0; nr < SB_NR_MAX && apply; nr++) {
