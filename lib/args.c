@@ -545,6 +545,15 @@ const char *sb_cond_why(enum sb_arg_id id, const struct sb_cond *c, uint64_t x, 
 	return buf;
 }
 
+/* The index of x (masked to the width) in d's dangerous values, or -1. */
+static int danger_index(const struct sb_arg_def *d, uint64_t x)
+{
+	for (int i = 0; d->danger && d->danger[i] && i < 64; i++)
+		if ((d->danger[i] & d->width) == x)
+			return i;
+	return -1;
+}
+
 void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x)
 {
 	const struct sb_arg_def *d = sb_arg_def(id);
@@ -558,22 +567,14 @@ void sb_arg_record(enum sb_arg_id id, struct sb_arg_seen *s, uint64_t x)
 		s->bits |= x;
 		return;
 	}
-	for (int i = 0; d->danger && d->danger[i] && i < 64; i++)
-		if ((d->danger[i] & d->width) == x)
-			s->danger_seen |= 1ull << i;
+	int i = danger_index(d, x);
+	if (i >= 0)
+		s->danger_seen |= 1ull << i;
 	memcpy(set.v, s->v, sizeof(s->v));
 	if (add_value(&set, x) < 0)
 		s->overflow = true;
 	s->n = set.n;
 	memcpy(s->v, set.v, sizeof(s->v));
-}
-
-static bool is_danger(const struct sb_arg_def *d, uint64_t x)
-{
-	for (int i = 0; d->danger && d->danger[i] && i < 64; i++)
-		if ((d->danger[i] & d->width) == x)
-			return true;
-	return false;
 }
 
 void sb_arg_seen_merge(enum sb_arg_id id, struct sb_arg_seen *dst, const struct sb_arg_seen *src, bool danger)
@@ -588,7 +589,7 @@ void sb_arg_seen_merge(enum sb_arg_id id, struct sb_arg_seen *dst, const struct 
 	}
 	dst->any = true;
 	for (int i = 0; i < src->n && i < SB_COND_MAX; i++)
-		if (danger || !is_danger(d, src->v[i]))
+		if (danger || danger_index(d, src->v[i]) < 0)
 			sb_arg_record(id, dst, src->v[i]);
 	if (danger) {
 		dst->overflow |= src->overflow;

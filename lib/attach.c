@@ -39,7 +39,7 @@ static int seize(struct sb_trace *tr, pid_t pid, pid_t tid, bool first_pass)
 
 	if (sb_tree_find(tr, tid))
 		return 0;
-	if (sb_procfs_task_state(pid, tid, &state, &nr) == 0 && state == 'T')
+	if (sb_procfs_task_state(pid, tid, &state, &nr, NULL) == 0 && state == 'T')
 		return -EAGAIN;
 	if (ptrace(PTRACE_SEIZE, tid, 0, attach_options) < 0) {
 		if (errno == ESRCH)

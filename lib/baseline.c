@@ -111,14 +111,14 @@ SB_REASONS(baseline, sb_baseline_table);
  * (sb_filter_build_self), never another's, so these are checked against
  * that pid; a process the filter reaches by inheritance (a child forked
  * later) gets no such rule of its own and is denied (fail closed). */
-const struct sb_danger sb_baseline_self_table[] = {
+static const struct sb_danger self_table[] = {
     {"kill", "sends a signal to the process itself only (kill(getpid(), sig))"},
     {"tgkill", "sends a signal to a thread of the process itself only: raise(3) and abort(3) "
                "(memcached's shutdown command raises SIGINT)"},
     {NULL, NULL},
 };
 
-SB_REASONS(self_members, sb_baseline_self_table);
+SB_REASONS(self_members, self_table);
 
 /* The phases filter kind answers for: F2 serving's, F1 init's and (two
  * phases) serving's. */
@@ -157,11 +157,6 @@ bool sb_baseline_self_allowed(const struct sb_policy *p, enum sb_phase ph, int n
 	f1 = sb_filter_action(p, SB_FILTER_F1, nr).kind;
 	return sb_baseline_self(p, SB_FILTER_F2, nr) &&
 	       (f1 == SB_ACT_ALLOW || f1 == SB_ACT_LOG || sb_baseline_self(p, SB_FILTER_F1, nr));
-}
-
-bool sb_baseline_self_member(int nr)
-{
-	return sb_reasons_has(&self_members, nr);
 }
 
 /* The members allowed only under a condition (args.h syntax). */

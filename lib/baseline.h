@@ -33,11 +33,6 @@ const char *sb_baseline_reason(int nr);
  * never PROT_EXEC), or NULL: any arguments, or not a member. */
 const struct sb_cond *sb_baseline_cond(int nr);
 
-/* The members allowed only toward the process itself (kill, tgkill), as
- * sb_baseline_table; sb_baseline_self_member(nr): nr is one. */
-extern const struct sb_danger sb_baseline_self_table[];
-bool sb_baseline_self_member(int nr);
-
 /* True if filter kind of p allows nr only toward the process it is built
  * for (sb_filter_build_self): nr is such a member, the baseline is
  * harmless, the filter denies nr otherwise and no phase it answers for has

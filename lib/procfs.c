@@ -162,7 +162,29 @@ int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got)
 	return r;
 }
 
-int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr)
+/* "NR ARG1 ... ARG6 SP PC" (hex arguments) into *nr and, if asked, args;
+ * -1 for "running" or anything that is not a call number. */
+static int parse_syscall(const char *buf, long *nr, uint64_t args[6])
+{
+	uint64_t a[6];
+	char *end;
+	const char *s = buf;
+
+	*nr = isdigit((unsigned char)buf[0]) ? strtol(buf, &end, 10) : -1;
+	if (*nr < 0 || !args)
+		return 0;
+	errno = 0;
+	for (int i = 0; i < 6; i++) {
+		s = end;
+		a[i] = strtoull(s, &end, 16);
+		if (end == s || errno)
+			return -EIO;
+	}
+	memcpy(args, a, sizeof(a));
+	return 0;
+}
+
+int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr, uint64_t args[6])
 {
 	char path[80], buf[512];
 	const char *s;
@@ -178,30 +200,7 @@ int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr)
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
 	if ((r = sb_procfs_read(path, buf, sizeof(buf))) < 0)
 		return r;
-	*nr = isdigit((unsigned char)buf[0]) ? strtol(buf, NULL, 10) : -1;
-	return 0;
-}
-
-int sb_procfs_syscall_args(pid_t pid, pid_t tid, long nr, uint64_t args[6])
-{
-	char path[80], buf[512], *s = buf, *end;
-	uint64_t a[6];
-	int r;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
-	if ((r = sb_procfs_read(path, buf, sizeof(buf))) < 0)
-		return r;
-	errno = 0;
-	if (strtol(s, &end, 10) != nr || end == s)
-		return -EAGAIN; /* running again, or in another call */
-	for (int i = 0; i < 6; i++) {
-		s = end;
-		a[i] = strtoull(s, &end, 16);
-		if (end == s || errno)
-			return -EIO;
-	}
-	memcpy(args, a, sizeof(a));
-	return 0;
+	return parse_syscall(buf, nr, args);
 }
 
 static int kcmp_vm(pid_t a, pid_t b)

@@ -30,13 +30,9 @@ int sb_procfs_filters(pid_t pid, pid_t tid);
 int sb_procfs_all_filters(pid_t pid, int want, pid_t *bad, int *got);
 
 /* Scheduler state letter of a task (R, S, D, t, T, Z, ...) and the syscall
- * it sits in (/proc/.../syscall: -1 when it runs or is not in one). */
-int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr);
-
-/* The arguments of the syscall nr a task sleeps in (/proc/.../syscall):
- * 0, or -EAGAIN when it no longer sits in nr, or -errno; args is written
- * only on success. */
-int sb_procfs_syscall_args(pid_t pid, pid_t tid, long nr, uint64_t args[6]);
+ * it sits in (/proc/.../syscall: -1 when it runs or is not in one); with
+ * args, that call's arguments too, written only if they parse (-EIO). */
+int sb_procfs_task_state(pid_t pid, pid_t tid, char *state, long *nr, uint64_t args[6]);
 
 /* Processes other than pid that share its memory (kcmp KCMP_VM), up to
  * max of them in out; *n is how many were found. Processes we may not

@@ -156,7 +156,7 @@ struct sb_task_view sb_trace_view(const struct sb_thread *t)
 	    .held = t->held, .stopped = t->stopped, .entry_stops = t->entry_stops, .state = '?', .nr = -1};
 
 	if (!t->held && !t->stopped)
-		v.gone = sb_procfs_task_state(t->proc->pid, t->tid, &v.state, &v.nr) == -ESRCH;
+		v.gone = sb_procfs_task_state(t->proc->pid, t->tid, &v.state, &v.nr, NULL) == -ESRCH;
 	return v;
 }
 

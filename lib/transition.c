@@ -95,15 +95,18 @@ static void back_to_init(struct sb_proc *p)
 static void report_sleepers(struct sb_trace *tr, struct sb_proc *p)
 {
 	for (struct sb_thread *t = p->threads; t; t = t->next_in_proc) {
-		struct sb_task_view v = sb_trace_view(t);
-		if (t->held || t->stopped || v.gone || (v.state != 'S' && v.state != 'D'))
+		struct sb_syscall sc = {.arch = AUDIT_ARCH_X86_64, .native = true};
+		char state = '?';
+		long nr = -1;
+
+		if (t->held || t->stopped)
 			continue;
-		if (v.nr < 0 || v.nr >= SB_NR_MAX)
+		/* with its arguments, for a checked one (args.h); unparsable
+		 * (-EIO), they stay 0 */
+		int r = sb_procfs_task_state(p->pid, t->tid, &state, &nr, sc.args);
+		if ((r < 0 && r != -EIO) || (state != 'S' && state != 'D') || nr < 0 || nr >= SB_NR_MAX)
 			continue;
-		struct sb_syscall sc = {.nr = (int)v.nr, .arch = AUDIT_ARCH_X86_64, .native = true};
-		/* its checked argument is recorded too (args.h): unreadable,
-		 * the value stays 0, as before the call could be read */
-		(void)sb_procfs_syscall_args(p->pid, t->tid, v.nr, sc.args);
+		sc.nr = (int)nr;
 		sb_trace_report(tr, t, &sc);
 	}
 }

@@ -105,7 +105,7 @@ static void on_syscall(void *ctx, struct sb_thread *t, const struct sb_syscall *
 	if (pr->opts->args == SB_ARGS_OFF || (id = checked_arg(t, sc, &x)) < 0)
 		return;
 	sb_arg_record((enum sb_arg_id)id, &pr->seen[ph][id], x);
-	if (rec)
+	if (rec && pr->opts->restart) /* only the rule itself reads them; its hint needs the calls */
 		sb_arg_record((enum sb_arg_id)id, &rec->seen[id], x);
 }
 

@@ -238,7 +238,7 @@ static __always_inline __u64 reg_arg(struct pt_regs *regs, __u32 i)
 /* The checked argument of call nr, recorded in phase; kept in t for the
  * serving copy of a sleeper. clone3's flags are the first field of its
  * struct clone_args: unreadable, nothing is recorded (profile.c's
- * record_clone3 does the same). */
+ * checked_arg does the same). */
 static __always_inline void record_arg(struct sb_ebpf_proc *p, struct sb_ebpf_thread *t, __u32 nr,
                                        __u32 phase, struct pt_regs *regs)
 {
@@ -282,15 +282,21 @@ static __always_inline bool foreign(long id)
 	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
 }
 
+/* The record of tracked thread tid and of its process, or NULL: the first
+ * test of every program (a task outside the tree returns here). */
+static __always_inline struct sb_ebpf_proc *tracked(__u32 tid, struct sb_ebpf_thread **t)
+{
+	*t = bpf_map_lookup_elem(&threads, &tid);
+	return *t ? bpf_map_lookup_elem(&procs, &(*t)->slot) : NULL;
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct sb_ebpf_thread *t;
+	struct sb_ebpf_proc *p = tracked(tid, &t);
 
-	if (!t)
-		return 0;
-	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
 	if (!p)
 		return 0;
 	/* before the program's first execve, calls are the loader's setup */
@@ -353,12 +359,9 @@ static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_str
 SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 tid = (__u32)BPF_CORE_READ(parent, pid);
-	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct sb_ebpf_thread *t;
+	struct sb_ebpf_proc *p = tracked((__u32)BPF_CORE_READ(parent, pid), &t);
 
-	if (!t)
-		return 0;
-	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
 	if (!p)
 		return 0;
 	struct sb_ebpf_thread nt = {.slot = t->slot, .armed = t->armed}; /* no call yet */
@@ -409,11 +412,9 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sb_exit, struct task_struct *task)
 {
 	__u32 tid = (__u32)BPF_CORE_READ(task, pid);
-	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct sb_ebpf_thread *t;
+	struct sb_ebpf_proc *p = tracked(tid, &t);
 
-	if (!t)
-		return 0;
-	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &t->slot);
 	if (!p)
 		return 0;
 	if (p->phase == PHASE_SERVING)

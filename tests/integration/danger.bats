@@ -51,12 +51,6 @@ teardown() {
 	sbr_cleanup
 }
 
-# run_sb [RUN-OPTIONS...] -- PROGRAM...: sandbox-run, bounded, stderr apart.
-run_sb() {
-	run --separate-stderr timeout -k 5 60 "$RUN" "$@"
-	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
-}
-
 # run_prof ARGS...: sandbox-profile with its summary, bounded.
 run_prof() {
 	run --separate-stderr timeout -k 5 60 "$PROFILE" "$@"

@@ -34,11 +34,6 @@ setup() {
 	[[ -s $POL/rare.ini ]] || { cat "$POL/rare.err" >&2; return 1; }
 }
 
-run_sb() {
-	run --separate-stderr timeout -k 5 60 "$RUN" "$@"
-	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
-}
-
 # serving_has FILE NAME - NAME is a key of [serving] in the policy FILE.
 serving_has() {
 	section_keys "$1" serving | grep -qx "$2"

@@ -25,11 +25,6 @@ teardown() {
 	sbr_cleanup
 }
 
-run_sb() {
-	run --separate-stderr timeout -k 5 60 "$RUN" "$@"
-	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
-}
-
 @test "no --policy: the program's base name on SANDBOX_POLICY_PATH; -v names the file" {
 	SANDBOX_POLICY_PATH=$POL/two run_sb -v -- "$FIX/rare" common
 	[ "$status" -eq 0 ]

@@ -21,11 +21,6 @@ setup() {
 	TOOL=$SB_BUILD/sandbox-policy
 }
 
-run_sb() {
-	run --separate-stderr timeout -k 5 60 "$RUN" "$@"
-	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
-}
-
 @test "the profiler records the resolved path and the SHA-256 of the executable" {
 	want="sha256:$(sha256sum "$FIX/rare" | cut -d' ' -f1) $(realpath "$FIX/rare")"
 	[ "$("$TOOL" get "$POL/rare.ini" binary)" = "$want" ]

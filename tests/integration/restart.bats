@@ -37,11 +37,6 @@ setup() {
 	[[ -s $POL/sv.ini && -s $POL/sv-off.ini ]] || { cat "$POL/sv.err" "$POL/sv-off.err" >&2; return 1; }
 }
 
-run_sb() {
-	run --separate-stderr timeout -k 5 60 "$RUN" "$@"
-	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
-}
-
 # restart_lines FILE - the [serving] calls seen in init only: count 0 in
 # serving, no family, a count in init (sandbox-policy calls).
 restart_lines() {

@@ -101,6 +101,19 @@ learn() {
 	fi
 }
 
+# run_sb [-STATUS] [RUN-OPTIONS...] -- PROGRAM...: sandbox-run, bounded,
+# stderr apart (-STATUS: run's own check, needed for 127).
+run_sb() {
+	local want=()
+	if [[ $1 =~ ^-[0-9]+$ ]]; then
+		want=("$1")
+		shift
+	fi
+	run "${want[@]}" --separate-stderr timeout -k 5 60 "$RUN" "$@"
+	# shown by bats only when the test fails
+	printf '# sandbox-run %s\n# status %s\n# stdout:\n%s\n# stderr:\n%s\n' "$*" "$status" "$output" "$stderr" >&2
+}
+
 # section_keys FILE SECTION - the keys of the lines of [SECTION] in a policy,
 # as lib/ reads them (sandbox-policy calls).
 section_keys() {
