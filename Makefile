@@ -9,8 +9,8 @@ BUILD ?= build
 VERSION := 0.1.0
 
 CC ?= cc
-# libcrypto: the SHA-256 of the profiled executable (lib/digest.c).
-PKGS := libseccomp libcap inih libcrypto
+# nettle: the SHA-256 of the profiled executable (lib/digest.c).
+PKGS := libseccomp libcap inih nettle
 # Warnings are errors only where the compiler is known: `make check` and CI
 # set WERROR=1. A release build with a newer compiler must not fail on a
 # warning that compiler added. Format-string checks stay fatal everywhere:
@@ -29,7 +29,7 @@ DEPFLAGS := -MMD -MP
 # searches for a policy given by name (lib/lookup.h).
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(DEPFLAGS) -Ilib -Icommon -DSB_VERSION='"$(VERSION)"' \
 	-DSB_POLICYDIR='"$(POLICYDIR)"' $(CFLAGS)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih -lcrypto)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -linih -lnettle)
 
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

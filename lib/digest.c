@@ -1,4 +1,4 @@
-/* digest.c - SHA-256 of an executable through libcrypto's EVP (digest.h).
+/* digest.c - SHA-256 of an executable through GNU Nettle (digest.h).
  *
  * Invariant: hex is written only once the whole file was read and the
  * digest finished; on any error the caller's buffer is left as it was.
@@ -7,28 +7,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <pthread.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util.h"
 
-/* A SHA-256 needs no configuration: not reading openssl.cnf (and the
- * providers it may name) halves libcrypto's start. */
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-static void init_crypto(void)
-{
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-}
-
 /* Feed fd to ctx to its end: 0 or -errno. */
-static int feed(EVP_MD_CTX *ctx, int fd)
+static int feed(struct sha256_ctx *ctx, int fd)
 {
-	unsigned char buf[65536];
+	uint8_t buf[65536];
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
@@ -36,8 +25,7 @@ static int feed(EVP_MD_CTX *ctx, int fd)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
-			return -EIO;
+		sha256_update(ctx, (size_t)n, buf);
 	}
 	return 0;
 }
@@ -45,23 +33,19 @@ static int feed(EVP_MD_CTX *ctx, int fd)
 int sb_sha256_file(const char *path, char hex[SB_SHA256_HEX + 1])
 {
 	sb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_MD_CTX *ctx;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
 	int r;
 
 	if (fd < 0)
 		return -errno;
-	pthread_once(&init_once, init_crypto);
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -ENOMEM;
-	r = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 ? feed(ctx, fd) : -EIO;
-	if (r == 0 && (EVP_DigestFinal_ex(ctx, md, &len) != 1 || len * 2 != SB_SHA256_HEX))
-		r = -EIO;
-	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; r == 0 && i < len; i++)
+	sha256_init(&ctx);
+	if ((r = feed(&ctx, fd)) < 0)
+		return r;
+	sha256_digest(&ctx, sizeof(md), md);
+	for (size_t i = 0; i < sizeof(md); i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return r;
+	return 0;
 }
 
 int sb_policy_set_binary(struct sb_policy *p, const char *path)
