@@ -190,7 +190,8 @@ static int start_failure(const char *prog, int r, int status)
 static void warn_lost(const struct profiler *pr)
 {
 	if (pr->lost)
-		sb_warn("%llu processes or threads were not tracked (the kernel's table was full): the "
+		sb_warn("%llu processes or threads were not tracked (the kernel's table was full, or it "
+		        "could not allocate their records): the "
 		        "policy written misses their calls",
 		        (unsigned long long)pr->lost);
 }

@@ -50,8 +50,8 @@ int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out);
  * ptrace profiler's sb_arg_record calls would have. Pure: any build. */
 void sb_ebpf_arg_seen(const struct sb_ebpf_proc *rec, int phase, enum sb_arg_id id, struct sb_arg_seen *s);
 
-/* Processes and threads the kernel side could not track (a full table):
- * their calls are missing from the records. */
+/* Processes and threads the kernel side could not track (a full table, a
+ * record it could not allocate): their calls are missing from the records. */
 uint64_t sb_ebpf_lost(const struct sb_ebpf *e);
 
 void sb_ebpf_close(struct sb_ebpf *e);

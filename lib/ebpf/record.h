@@ -21,7 +21,6 @@
 #define SB_EBPF_BITMAP  (SB_EBPF_NR_MAX / 8)
 #define SB_EBPF_RULES   2 /* sb_phase_auto_rules fills two */
 #define SB_EBPF_SLOTS   1024
-#define SB_EBPF_THREADS 16384
 #define SB_EBPF_EXE_LEN 256
 #define SB_EBPF_PHASES  2
 #define SB_EBPF_ARGS    10   /* SB_ARG_N */
@@ -64,6 +63,10 @@ struct sb_ebpf_rule {
 struct sb_ebpf_rules {
 	__u32 nrules;
 	__u32 thread_start; /* sb_phase_thread_start(): armed bits of a fresh thread */
+	/* the union of every rule's marker_set and after_set: a call outside it
+	 * neither arms nor ends init, so the rules are not read (one byte of
+	 * rodata per init call instead of four bitmaps) */
+	__u8 any_set[SB_EBPF_BITMAP];
 	struct sb_ebpf_rule rule[SB_EBPF_RULES];
 };
 
