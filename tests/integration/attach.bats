@@ -119,6 +119,37 @@ attach_children() {
 	attach_children ebpf
 }
 
+# attach_threads BACKEND - a process whose second thread alone calls
+# sched_getparam: every thread that runs at the attach is recorded (with
+# ebpf each is named by its own pidfd), not only the main one.
+attach_threads() {
+	local py prof
+	bg_start py threads python3 -c '
+import os, threading, time
+def worker():
+    while True:
+        os.sched_getparam(0)
+        time.sleep(0.01)
+threading.Thread(target=worker, daemon=True).start()
+time.sleep(300)'
+	poll_until 30 "$py" sh -c "[ \$(ls /proc/$py/task | wc -l) -ge 2 ]"
+	bg_start prof prof "$SB_PROFILE" --backend="$1" --attach="$py" --duration=1 -m accept -o t.ini
+	wait_exit "$prof" 30
+	assert_same "$EXIT_STATUS" 0
+	in_phase t.ini serving sched_getparam
+	grep -qE "^  $py [^ ]*python3: 2 threads, 0 execs, serving, detached" prof.err
+	untraced "$py"
+}
+
+@test "attach --backend=ptrace: every thread is recorded, not only the main one" {
+	attach_threads ptrace
+}
+
+@test "attach --backend=ebpf: every thread is recorded, not only the main one" {
+	need_ebpf
+	attach_threads ebpf
+}
+
 @test "attach --backend=ptrace: SIGINT stops the recording; the sleeper runs on untraced" {
 	local sl prof
 	bg_start sl sleeper sleep 300
