@@ -11,13 +11,9 @@
  *
  * The program comes as a light skeleton (record.lskel.h): its loader
  * program has the kernel apply the CO-RE relocations against the BTF the
- * kernel already holds, and the programs attach to tracepoints by name
- * (the loader finds the fork hook's BTF id in the kernel, too). Nothing
- * here reads /sys/kernel/btf/vmlinux (libbpf's parse of it cost a profile
- * some 20 ms), and no libbpf is linked.
- *
- * The thread table is task-local storage: its key, from here, is a pidfd
- * of the thread (PIDFD_THREAD), open only for the call.
+ * kernel already holds, and the programs attach to raw tracepoints by
+ * name. Nothing here reads /sys/kernel/btf/vmlinux (libbpf's parse of it
+ * cost a profile some 20 ms), and no libbpf is linked.
  */
 #include "ebpf.h"
 
@@ -93,11 +89,8 @@ void sb_ebpf_close(struct sb_ebpf *e)
 #else
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "record.lskel.h"
 #include "syscalls.h"
@@ -113,9 +106,9 @@ bool sb_ebpf_built(void)
 	return true;
 }
 
-/* The map call skel_internal.h lacks, on its bpf(2) wrapper as its own
- * skel_map_update_elem: the profiler links no libbpf (nor libelf, libz) at
- * run time. -1 and errno on failure. */
+/* The two map calls skel_internal.h lacks, on its bpf(2) wrapper as its
+ * own skel_map_update_elem: the profiler links no libbpf (nor libelf,
+ * libz) at run time. -1 and errno on failure. */
 static int map_lookup(int fd, const void *key, void *value)
 {
 	const size_t sz = offsetofend(union bpf_attr, value);
@@ -126,6 +119,18 @@ static int map_lookup(int fd, const void *key, void *value)
 	attr.key = (__u64)(uintptr_t)key;
 	attr.value = (__u64)(uintptr_t)value;
 	return skel_sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr, (unsigned)sz);
+}
+
+static int map_next_key(int fd, const void *key, void *next)
+{
+	const size_t sz = offsetofend(union bpf_attr, next_key);
+	union bpf_attr attr;
+
+	memset(&attr, 0, sz);
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(uintptr_t)key;
+	attr.next_key = (__u64)(uintptr_t)next;
+	return skel_sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, (unsigned)sz);
 }
 
 static void set_rules(struct sb_record *skel, const struct sb_transition *rules, int nrules)
@@ -288,42 +293,14 @@ int sb_ebpf_open(struct sb_ebpf **out, const struct sb_transition *rules, int nr
 	return 0;
 }
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL /* linux/pidfd.h, Linux 6.9 */
-#endif
-
-/* A pidfd of thread tid, the threads table's key: -errno if it is gone. A
- * kernel before 6.9 refuses PIDFD_THREAD: there a leader's own pidfd does,
- * and a thread that is not a leader cannot be named (-EINVAL). */
-static int thread_fd(pid_t tid)
-{
-	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-
-	if (fd < 0 && errno == EINVAL)
-		fd = (int)syscall(SYS_pidfd_open, tid, 0);
-	return fd < 0 ? -errno : fd;
-}
-
 static int add_thread(struct sb_ebpf *e, pid_t tid, uint32_t slot, uint32_t armed, uint64_t flags)
 {
 	struct sb_ebpf_thread t = {.slot = slot, .armed = armed};
-	sb_autoclose int key = thread_fd(tid);
+	uint32_t key = (uint32_t)tid;
 
-	if (key < 0)
-		return key;
 	if (skel_map_update_elem(e->skel->maps.threads.map_fd, &key, &t, flags) < 0)
 		return -errno;
 	return 0;
-}
-
-/* Thread tid's record: 0, or -errno (-ENOENT: untracked or gone). */
-static int thread_record(const struct sb_ebpf *e, pid_t tid, struct sb_ebpf_thread *t)
-{
-	sb_autoclose int key = thread_fd(tid);
-
-	if (key < 0)
-		return key;
-	return map_lookup(e->skel->maps.threads.map_fd, &key, t) < 0 ? -errno : 0;
 }
 
 /* Record 0, before any fork hook could hand out a slot: nothing is tracked
@@ -383,8 +360,8 @@ static int scan_threads(struct sb_ebpf *e, pid_t pid, int *threads)
 		if (tid <= 0)
 			continue;
 		r = add_thread(e, tid, 0, ~0u, BPF_NOEXIST);
-		if (r == -EEXIST || r == -ESRCH)
-			r = 0; /* tracked already (by the fork hook, or a pass before), or gone */
+		if (r == -EEXIST)
+			r = 0;
 		else if (r == 0)
 			added++;
 	}
@@ -461,32 +438,25 @@ static void sleeper_arg(const struct sb_ebpf *e, const struct sb_ebpf_thread *t,
 		arg_add(&tab->def[id], &out->seen[SB_PHASE_SERVING][id], t->last_arg);
 }
 
-/* The threads of record `slot` still alive (those of its process: a task
- * has one record, and a process one slot while it lives): the call each
- * sleeps in since before its process's transition is a serving call
- * (record.bpf.c, sleeper). */
+/* The threads of record `slot` still alive: the call each sleeps in since
+ * before its process's transition is a serving call (record.bpf.c, sleeper). */
 static void add_sleepers(const struct sb_ebpf *e, uint32_t slot, struct sb_ebpf_proc *out)
 {
-	char path[64];
+	int fd = e->skel->maps.threads.map_fd;
 	struct sb_ebpf_thread t;
-	struct dirent *d;
+	uint32_t key, next;
+	void *prev = NULL;
 
-	if (out->exited)
-		return;
-	snprintf(path, sizeof(path), "/proc/%u/task", out->pid);
-	DIR *dir = opendir(path);
-	if (!dir)
-		return; /* gone: its threads' exit hooks counted them */
-	while ((d = readdir(dir))) {
-		int tid = atoi(d->d_name);
-		if (tid <= 0 || thread_record(e, tid, &t) < 0)
+	while (map_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (map_lookup(fd, &key, &t) < 0)
 			continue; /* it exited meanwhile: its exit hook counted it */
 		if (t.slot == slot && t.last_init && t.last_nr < SB_EBPF_NR_MAX) {
 			out->counts[SB_PHASE_SERVING][t.last_nr]++;
 			sleeper_arg(e, &t, out);
 		}
 	}
-	closedir(dir);
 }
 
 int sb_ebpf_read(const struct sb_ebpf *e, int slot, struct sb_ebpf_proc *out)

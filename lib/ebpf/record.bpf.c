@@ -3,26 +3,18 @@
  * phase, in kernel.
  *
  * Invariants:
- *  - a task is tracked iff it has a `threads` record, task-local storage
- *    that follows the task_struct (through a non-leader's execve too, and
- *    freed with it); every program returns in its first instructions for
- *    any other task, at the cost of one load (task->bpf_storage), not a
- *    hash lookup on every system call of the machine;
+ *  - a task is tracked iff its tid is in `threads`; every program returns
+ *    in its first instructions for any other task;
  *  - a child is tracked from sched_process_fork, which runs in the creator
  *    before the child is first woken: no call of a tracked tree escapes;
- *    a record the kernel cannot create (out of memory, or the storage busy
- *    on that CPU) is counted in lost_threads;
  *  - counts live in maps, never in an event stream: nothing is lost in a
  *    burst. What can be lost (a full table, or a record the kernel could
  *    not allocate) is counted in lost_procs and lost_threads, and the
  *    loader reports it;
- *  - the programs read kernel structures by CO-RE (BPF_CORE_READ), which
- *    the kernel relocates at load (ebpf.c's light skeleton). A task's
- *    BTF pointer goes only to the storage helpers and to thread_info at
- *    its start: a load through one deeper into task_struct costs the
- *    verifier a walk of the kernel's BTF (sb_exit verified in 5 ms, not
- *    0.5, with its three). The fork hook is a BTF tracepoint, found by
- *    name in the kernel's BTF by the loader; the others are raw ones;
+ *  - the programs are raw tracepoints that read kernel structures only by
+ *    CO-RE (BPF_CORE_READ, or loads from bpf_get_current_task_btf), which
+ *    the kernel relocates at load (ebpf.c's light skeleton): no name is
+ *    looked up in the kernel's BTF to attach them;
  *  - the phase rule is lib/phase.c's (sb_phase_marker_thread), on the rule
  *    table the loader copied from struct sb_transition. A process's phase
  *    moves init -> serving once, at the marker call itself, which is
@@ -103,11 +95,19 @@ __u64 lost_threads = 0;
 
 /* Both tables allocate an element when a task or process appears, not
  * all of them at load: a preallocated procs is 11 MB to zero and charge on
- * every run. An element that cannot be allocated is a loss, counted. */
+ * every run. An element that cannot be allocated is a loss, counted.
+ *
+ * threads is a hash, not task-local storage, on purpose. Storage would
+ * save the hash lookup every system call of the machine makes to learn it
+ * is not tracked (measured: ls -laR 1.6 ms faster, 5-10 ns less per call
+ * of other processes), but before Linux 6.2 a storage lookup from a
+ * tracepoint returns NULL while another storage operation holds the CPU:
+ * a tracked call would go missing, unseen, on Debian 12's 6.1. */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(max_entries, SB_EBPF_THREADS);
+	__type(key, __u32);
 	__type(value, struct sb_ebpf_thread);
 } threads SEC(".maps");
 
@@ -282,32 +282,34 @@ static __always_inline void sleeper(struct sb_ebpf_proc *p, struct sb_ebpf_threa
 
 /* i386 (int 0x80, TS_COMPAT) or x32 (bit 30 of the number). The task is a
  * BTF pointer: a plain load, no helper call. */
-static __always_inline bool foreign(struct task_struct *task, long id)
+static __always_inline bool foreign(long id)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+
 	return (id & X32_BIT) || (task->thread_info.status & TS_COMPAT);
 }
 
-/* The record of tracked task and of its process, or NULL: the first test
- * of every program (a task outside the tree returns here). */
-static __always_inline struct sb_ebpf_proc *tracked(struct task_struct *task, struct sb_ebpf_thread **t)
+/* The record of tracked thread tid and of its process, or NULL: the first
+ * test of every program (a task outside the tree returns here). */
+static __always_inline struct sb_ebpf_proc *tracked(__u32 tid, struct sb_ebpf_thread **t)
 {
-	*t = bpf_task_storage_get(&threads, task, 0, 0);
+	*t = bpf_map_lookup_elem(&threads, &tid);
 	return *t ? bpf_map_lookup_elem(&procs, &(*t)->slot) : NULL;
 }
 
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sb_ebpf_thread *t;
-	struct sb_ebpf_proc *p = tracked(task, &t);
+	struct sb_ebpf_proc *p = tracked(tid, &t);
 
 	if (!p)
 		return 0;
 	/* before the program's first execve, calls are the loader's setup */
 	if (!p->started && id != NR_EXECVE)
 		return 0;
-	if (foreign(task, id)) {
+	if (foreign(id)) {
 		__sync_fetch_and_add(&p->foreign, 1);
 		return 0;
 	}
@@ -322,7 +324,7 @@ int BPF_PROG(sb_sys_enter, struct pt_regs *regs, long id)
 			if (__sync_val_compare_and_swap(&p->phase, PHASE_INIT, PHASE_SERVING) == PHASE_INIT) {
 				p->rule = i;
 				p->transition_nr = (__s32)nr;
-				p->transition_tid = (__u32)bpf_get_current_pid_tgid();
+				p->transition_tid = tid;
 				p->transition_ns = bpf_ktime_get_ns();
 			}
 		}
@@ -361,38 +363,47 @@ static __always_inline int new_proc(struct sb_ebpf_proc *parent, struct task_str
 	return 0;
 }
 
-/* A BTF tracepoint: the child is a trusted task pointer, which its
- * task-local storage needs (a raw tracepoint's arguments are numbers). */
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sb_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct sb_ebpf_thread *t;
-	struct sb_ebpf_proc *p = tracked(parent, &t);
+	struct sb_ebpf_proc *p = tracked((__u32)BPF_CORE_READ(parent, pid), &t);
 
 	if (!p)
 		return 0;
 	struct sb_ebpf_thread nt = {.slot = t->slot, .armed = t->armed}; /* no call yet */
+	__u32 ctid = (__u32)BPF_CORE_READ(child, pid);
 	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
 		__sync_fetch_and_add(&p->threads_seen, 1);
 	else if (new_proc(p, child, &nt.slot) < 0) {
 		__sync_fetch_and_add(&lost_procs, 1);
 		return 0;
 	}
-	if (!bpf_task_storage_get(&threads, child, &nt, BPF_LOCAL_STORAGE_GET_F_CREATE))
+	if (bpf_map_update_elem(&threads, &ctid, &nt, BPF_NOEXIST) < 0)
 		__sync_fetch_and_add(&lost_threads, 1);
 	return 0;
 }
 
-/* The exec'ing task is current and keeps its record (a non-leader that
- * execs takes the leader's pid, not another task_struct). argv[0] as the
- * program named itself, as trace.c reads it from /proc/PID/cmdline. */
+/* execve by a non-leader thread: it takes the leader's tid (old_pid is
+ * the tid it had). argv[0] as the program named itself, as trace.c reads
+ * it from /proc/PID/cmdline. */
 SEC("raw_tp/sched_process_exec")
-int BPF_PROG(sb_exec)
+int BPF_PROG(sb_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct sb_ebpf_thread *t;
-	struct sb_ebpf_proc *p = tracked(task, &t);
+	__u32 tid = (__u32)BPF_CORE_READ(task, pid), old = (__u32)old_pid;
+	struct sb_ebpf_thread *t = bpf_map_lookup_elem(&threads, &old);
 
+	if (!t)
+		return 0;
+	struct sb_ebpf_thread moved = *t;
+	if (old != tid) {
+		bpf_map_delete_elem(&threads, &old);
+		if (bpf_map_update_elem(&threads, &tid, &moved, BPF_ANY) < 0) {
+			__sync_fetch_and_add(&lost_threads, 1);
+			return 0;
+		}
+	}
+	struct sb_ebpf_proc *p = bpf_map_lookup_elem(&procs, &moved.slot);
 	if (!p)
 		return 0;
 	p->started = 1;
@@ -403,20 +414,19 @@ int BPF_PROG(sb_exec)
 	return 0;
 }
 
-/* A thread ends (current); the last one of its group ends the process.
- * Its record goes now, or with the task_struct if the storage is busy. */
+/* A thread ends; the last one of its group ends the process. */
 SEC("raw_tp/sched_process_exit")
-int BPF_PROG(sb_exit)
+int BPF_PROG(sb_exit, struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tid = (__u32)BPF_CORE_READ(task, pid);
 	struct sb_ebpf_thread *t;
-	struct sb_ebpf_proc *p = tracked(task, &t);
+	struct sb_ebpf_proc *p = tracked(tid, &t);
 
 	if (!p)
 		return 0;
 	if (p->phase == PHASE_SERVING)
 		sleeper(p, t);
-	bpf_task_storage_delete(&threads, task);
+	bpf_map_delete_elem(&threads, &tid);
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	p->exit_status = BPF_CORE_READ(task, exit_code);

@@ -21,6 +21,7 @@
 #define SB_EBPF_BITMAP  (SB_EBPF_NR_MAX / 8)
 #define SB_EBPF_RULES   2 /* sb_phase_auto_rules fills two */
 #define SB_EBPF_SLOTS   1024
+#define SB_EBPF_THREADS 16384
 #define SB_EBPF_EXE_LEN 256
 #define SB_EBPF_PHASES  2
 #define SB_EBPF_ARGS    10   /* SB_ARG_N */
