@@ -5,15 +5,16 @@
  * the supervisors are only counted, for the summary's hint.
  *
  * Invariant: only a two-phase policy is touched, and only lines its
- * serving phase does not have (a line it has keeps its action). A call the
- * baseline allows with any arguments gets no line: generalization decides
- * after a run, and every new policy's baseline is harmless (profile.c).
+ * serving phase does not have (a line it has keeps its action). A carried
+ * call gets its line even where this run's baseline allows it: like every
+ * call a run saw, so that the lines hold whatever the baseline of the file
+ * they end up in (a --merge keeps the target's, which may be none;
+ * sb_policy_merge).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
 #include "msg.h"
 #include "profile.h"
 #include "restart.h"
@@ -57,8 +58,6 @@ void profiler_restart(struct profiler *pr)
 	for (int nr = 0; nr < SB_NR_MAX && apply; nr++) {
 		if (!sb_bit_test(carry, nr) || pol->phase[SB_PHASE_SERVING][nr].act.kind != SB_ACT_NONE)
 			continue;
-		if (sb_baseline_is(nr) && sb_baseline_cond(nr) == NULL)
-			continue; /* the baseline allows it (a line would only be noise) */
 		sb_policy_add(pol, SB_PHASE_SERVING, nr, 0);
 		pr->restart_calls++;
 	}

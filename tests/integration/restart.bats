@@ -75,6 +75,28 @@ restart_lines() {
 	assert_contains "$output" "serving: mprotect.prot = not PROT_EXEC"
 }
 
+@test "--merge into a baseline = none policy: the carried calls the baseline covers get lines too" {
+	# the workers' init has getppid, a baseline member made in init only: the
+	# merged policy keeps the target's baseline (none), so only a line lets
+	# the restarted worker make it
+	sed 's/^baseline = harmless$/baseline = none/' "$POL/sv-off.ini" >"$BATS_TEST_TMPDIR/none.ini"
+	run --separate-stderr timeout -k 5 60 "$PROFILE" -q --restart=on --phase-marker=accept --merge \
+		-o "$BATS_TEST_TMPDIR/none.ini" -- "$FIX/supervisor" normal
+	[ "$status" -eq 0 ]
+	grep -qx "baseline = none" "$BATS_TEST_TMPDIR/none.ini"
+	grep -qx "getppid = allow ; seen in init" "$BATS_TEST_TMPDIR/none.ini"
+	run_sb --policy "$BATS_TEST_TMPDIR/none.ini" -- "$FIX/supervisor" respawn
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "worker 3 call=getppid ret="
+	assert_contains "$output" "worker 3 call=sysinfo ret=0 errno=0"
+	# control: without that line the new worker (born in serving) is killed
+	# at getppid, while the two made in init passed it under F1
+	sed '/^getppid = allow ; seen in init$/d' "$BATS_TEST_TMPDIR/none.ini" >"$BATS_TEST_TMPDIR/cut.ini"
+	run_sb --policy "$BATS_TEST_TMPDIR/cut.ini" -- "$FIX/supervisor" respawn
+	assert_contains "$output" "worker 1 call=getppid ret="
+	assert_contains "$output" "worker 3 status=signaled:SIGSYS"
+}
+
 @test "a worker started while serving survives under the rule's policy" {
 	run_sb --policy "$POL/sv.ini" -- "$FIX/supervisor" respawn
 	[ "$status" -eq 0 ]
