@@ -62,7 +62,6 @@ static void policy_error(const struct sb_error *e, const char *path, int r)
 static void load_policy(struct launcher *L)
 {
 	struct sb_error err = {0};
-	scmp_filter_ctx f2 = NULL;
 	struct sock_fprog prog = {0};
 	int r = sb_policy_read(L->o->policy, &L->policy, &err);
 
@@ -72,10 +71,10 @@ static void load_policy(struct launcher *L)
 		sb_die("%s: cannot build the init filter: %s", L->o->policy, strerror(-r));
 	if (!L->policy->has_transition)
 		return;
-	r = sb_filter_build_self(L->policy, SB_FILTER_F2, L->o->mode, getpid(), &f2);
-	if (r == 0)
-		r = sb_filter_export(f2, &prog);
-	seccomp_release(f2); /* each process gets its own at its transition (supervise.c) */
+	/* made here only so that a policy whose F2 cannot be made never runs
+	 * the program; each process gets its own at its transition
+	 * (supervise.c, inject_f2: with its own pid) */
+	r = sb_filter_prog_self(L->policy, SB_FILTER_F2, L->o->mode, getpid(), &prog);
 	free(prog.filter);
 	if (r < 0)
 		sb_die("%s: cannot build the serving filter: %s", L->o->policy, strerror(-r));

@@ -47,13 +47,9 @@ static int check_io_uring(const struct launcher *L, const struct sb_proc *p)
 static int inject_f2(struct launcher *L, struct sb_trace *tr, struct sb_proc *p, struct sb_thread *t,
                      char *why, size_t whylen)
 {
-	scmp_filter_ctx f2 = NULL;
 	struct sock_fprog prog = {0};
-	int r = sb_filter_build_self(L->policy, SB_FILTER_F2, L->o->mode, p->pid, &f2);
+	int r = sb_filter_prog_self(L->policy, SB_FILTER_F2, L->o->mode, p->pid, &prog);
 
-	if (r == 0)
-		r = sb_filter_export(f2, &prog);
-	seccomp_release(f2);
 	if (r < 0) {
 		snprintf(why, whylen, "pid %d: cannot build the serving filter: %s", p->pid, strerror(-r));
 		return r;

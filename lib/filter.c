@@ -725,6 +725,18 @@ int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out)
 	return 0;
 }
 
+int sb_filter_prog_self(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, pid_t self,
+                        struct sock_fprog *out)
+{
+	scmp_filter_ctx ctx = NULL;
+	int rc = sb_filter_build_self(p, kind, mode, self, &ctx);
+
+	if (rc == 0)
+		rc = sb_filter_export(ctx, out);
+	seccomp_release(ctx);
+	return rc;
+}
+
 int sb_filter_pfc(scmp_filter_ctx ctx, FILE *f)
 {
 	sb_autofree char *buf = NULL;

@@ -66,6 +66,12 @@ int sb_filter_build_self(const struct sb_policy *p, enum sb_filter_kind kind, en
  * process that will load it, once its pid is known). 0 or -errno. */
 int sb_filter_add_self(scmp_filter_ctx ctx, const struct sb_policy *p, enum sb_filter_kind kind, pid_t self);
 
+/* sb_filter_build_self, exported (sb_filter_export) into *out: the raw
+ * BPF another process is given (out->filter malloc'd; untouched on
+ * failure). 0 or -errno. */
+int sb_filter_prog_self(const struct sb_policy *p, enum sb_filter_kind kind, enum sb_mode mode, pid_t self,
+                        struct sock_fprog *out);
+
 /* Export raw BPF to a malloc'd sock_filter array (via a memfd: libseccomp
  * 2.5.4 has no in-memory export). Returns 0 or -errno. */
 int sb_filter_export(scmp_filter_ctx ctx, struct sock_fprog *out);

@@ -46,8 +46,8 @@ static void carry_one(const struct sb_proc_init *p, bool danger, uint8_t carry[S
 {
 	for (int i = 0; i < SB_BITMAP_BYTES; i++)
 		carry[i] |= p->calls[i];
-	carry[SYS_execve / 8] &= (uint8_t) ~(1u << (SYS_execve % 8));
-	carry[SYS_execveat / 8] &= (uint8_t) ~(1u << (SYS_execveat % 8));
+	sb_bit_clear(carry, SYS_execve);
+	sb_bit_clear(carry, SYS_execveat);
 	for (int id = 0; id < SB_ARG_N; id++)
 		sb_arg_seen_merge((enum sb_arg_id)id, &seen[id], &p->seen[id], danger);
 }

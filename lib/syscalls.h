@@ -81,6 +81,12 @@ static inline bool sb_bit_test(const uint8_t *set, int nr)
 	return nr >= 0 && nr < SB_NR_MAX && (set[nr / 8] >> (nr % 8)) & 1;
 }
 
+static inline void sb_bit_clear(uint8_t *set, int nr)
+{
+	if (nr >= 0 && nr < SB_NR_MAX)
+		set[nr / 8] &= (uint8_t) ~(1u << (nr % 8));
+}
+
 static inline void sb_bit_set(uint8_t *set, int nr)
 {
 	if (nr >= 0 && nr < SB_NR_MAX)

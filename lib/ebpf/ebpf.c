@@ -106,31 +106,33 @@ bool sb_ebpf_built(void)
 	return true;
 }
 
-/* The two map calls skel_internal.h lacks, on its bpf(2) wrapper as its
- * own skel_map_update_elem: the profiler links no libbpf (nor libelf,
- * libz) at run time. -1 and errno on failure. */
-static int map_lookup(int fd, const void *key, void *value)
+/* The two map calls skel_internal.h lacks (lookup, next key), on its
+ * bpf(2) wrapper as its own skel_map_update_elem: the profiler links no
+ * libbpf (nor libelf, libz) at run time. Both take the key and one output,
+ * which bpf_attr holds in the same field (value and next_key are a union).
+ * -1 and errno on failure. */
+static int map_elem(enum bpf_cmd cmd, int fd, const void *key, void *out)
 {
 	const size_t sz = offsetofend(union bpf_attr, value);
 	union bpf_attr attr;
 
+	_Static_assert(offsetof(union bpf_attr, value) == offsetof(union bpf_attr, next_key),
+	               "bpf_attr: value and next_key share a field");
 	memset(&attr, 0, sz);
 	attr.map_fd = (__u32)fd;
 	attr.key = (__u64)(uintptr_t)key;
-	attr.value = (__u64)(uintptr_t)value;
-	return skel_sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr, (unsigned)sz);
+	attr.value = (__u64)(uintptr_t)out;
+	return skel_sys_bpf(cmd, &attr, (unsigned)sz);
+}
+
+static int map_lookup(int fd, const void *key, void *value)
+{
+	return map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value);
 }
 
 static int map_next_key(int fd, const void *key, void *next)
 {
-	const size_t sz = offsetofend(union bpf_attr, next_key);
-	union bpf_attr attr;
-
-	memset(&attr, 0, sz);
-	attr.map_fd = (__u32)fd;
-	attr.key = (__u64)(uintptr_t)key;
-	attr.next_key = (__u64)(uintptr_t)next;
-	return skel_sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, (unsigned)sz);
+	return map_elem(BPF_MAP_GET_NEXT_KEY, fd, key, next);
 }
 
 static void set_rules(struct sb_record *skel, const struct sb_transition *rules, int nrules)

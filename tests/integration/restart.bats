@@ -9,8 +9,8 @@
 # workers forked in init) and run on the respawn modes (a third worker
 # forked while serving), with --restart=on. The control policy is learned
 # without it (the default) and must be killed where the rule's policy is
-# not: that is what lets the positive test fail. prefork's parent never serves: no rule. Every command
-# is bounded; no timing is asserted.
+# not: that is what lets the positive test fail. prefork's parent never
+# serves: no rule. Every command is bounded; no timing is asserted.
 #
 # Exit statuses: 159 = 128+SIGSYS (seccomp kill).
 
