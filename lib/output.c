@@ -97,7 +97,24 @@ void sb_output_dir(const char *path, char *dir, size_t len)
 		snprintf(dir, len, "%.*s", (int)(slash - path), path);
 }
 
-/* Create, fill and sync a file where the writer's temporary file will go. */
+/* Make the file system hold n bytes of fd now: a full file system or an
+ * exhausted quota fails here, as it would at the save. fallocate(2)
+ * reserves the blocks without waiting on the disk; a file system that
+ * cannot (NFSv3, some FUSE) reports such errors only at writeback, so
+ * there the written file is synced instead. */
+static int reserve(int fd, size_t n)
+{
+	if (n == 0)
+		return 1; /* nothing to hold (fallocate refuses a length of 0) */
+	if (fallocate(fd, 0, 0, (off_t)n) == 0)
+		return 1;
+	if (errno == EOPNOTSUPP || errno == ENOSYS)
+		return 0;
+	return -errno;
+}
+
+/* Create, reserve and fill a file where the writer's temporary file will
+ * go (synced where the reservation is not possible). */
 static int probe(const char *path, const char *text, size_t n, char *msg, size_t len)
 {
 	const char *slash = strrchr(path, '/');
@@ -121,8 +138,9 @@ static int probe(const char *path, const char *text, size_t n, char *msg, size_t
 			snprintf(msg, len, "cannot write %s: %s", path, strerror(-r));
 		return r;
 	}
-	r = write_all(fd, text, n);
-	if (r == 0 && fsync(fd) < 0)
+	int reserved = reserve(fd, n);
+	r = reserved < 0 ? reserved : write_all(fd, text, n);
+	if (r == 0 && !reserved && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;

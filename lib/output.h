@@ -11,9 +11,10 @@
 /* Check that `p` (the policy as it stands before the run: program, comments,
  * capabilities, transition) is one sb_policy_write would write, and that
  * `path` can take it: not a directory or other non-regular file, in an
- * existing directory where a file can be created, written and synced (a probe
- * with p's text, then removed: this catches a read-only or full file system
- * where the kernel tells at once). Returns 0, or -errno with a message
+ * existing directory where a file can be created and written, with room for
+ * it (a probe with p's text, its blocks reserved by fallocate, or synced
+ * where the file system cannot reserve; then removed: this catches a
+ * read-only or full file system or an exhausted quota). Returns 0, or -errno with a message
  * naming path in msg. The file system is left as it was. */
 int sb_output_check(const struct sb_policy *p, const char *path, char *msg, size_t len);
 

@@ -289,6 +289,28 @@ mount_tmpfs() {
 	[ "$(ls -A full)" = fill ] # the probe was removed
 }
 
+@test "outputs: where the file system cannot reserve, the probe is synced" {
+	# ext2 (no extents) has no fallocate(2): the probe falls back to fsync,
+	# and the run goes on (strace follows the profiler only: its child is
+	# the profiler's to trace)
+	command -v mkfs.ext2 >/dev/null || skip "no mkfs.ext2 (e2fsprogs)"
+	make_marker_program prog
+	truncate -s 1M img
+	mkfs.ext2 -q -F img >/dev/null 2>&1 || skip "mkfs.ext2 failed"
+	mkdir -p e2
+	mount -o loop img e2 2>/dev/null || skip "cannot loop-mount an image here"
+	MOUNTED+=("$PWD/e2")
+	run --separate-stderr bounded strace -qq -e trace=fallocate,fsync,unlink \
+		-o trace.txt "$SB_PROFILE" -q -o e2/x.ini -- ./prog
+	[ "$status" -eq 0 ]
+	[ -f e2/x.ini ]
+	# the probe: reservation refused, then synced, then removed
+	grep -q 'fallocate(\([0-9]*\),.*EOPNOTSUPP' trace.txt
+	local fd
+	fd=$(sed -n 's/.*fallocate(\([0-9]*\),.*EOPNOTSUPP.*/\1/p' trace.txt | head -1)
+	sed -n '/EOPNOTSUPP/,/unlink(.*check/p' trace.txt | grep -q "fsync($fd)"
+}
+
 @test "outputs: a policy the writer would refuse is refused before the run" {
 	# a program name with a newline (a tab is kept), or with ' ;' (an
 	# inline comment to inih)
