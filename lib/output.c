@@ -99,18 +99,17 @@ void sb_output_dir(const char *path, char *dir, size_t len)
 
 /* Make the file system hold n bytes of fd now: a full file system or an
  * exhausted quota fails here, as it would at the save. fallocate(2)
- * reserves the blocks without waiting on the disk; a file system that
- * cannot (NFSv3, some FUSE) reports such errors only at writeback, so
- * there the written file is synced instead. */
+ * reserves the blocks without waiting on the disk. Returns 1 if reserved,
+ * 0 where the file system cannot reserve (ext2, NFSv3, some FUSE: they
+ * report such errors only at writeback, so the caller syncs the file
+ * instead), or -ENOSPC / -EDQUOT. */
 static int reserve(int fd, size_t n)
 {
-	if (n == 0)
-		return 1; /* nothing to hold (fallocate refuses a length of 0) */
-	if (fallocate(fd, 0, 0, (off_t)n) == 0)
+	if (n == 0 || fallocate(fd, 0, 0, (off_t)n) == 0)
 		return 1;
-	if (errno == EOPNOTSUPP || errno == ENOSYS)
-		return 0;
-	return -errno;
+	if (errno == ENOSPC || errno == EDQUOT)
+		return -errno;
+	return 0; /* EOPNOTSUPP and the like: the old way, which finds the rest */
 }
 
 /* Create, reserve and fill a file where the writer's temporary file will
