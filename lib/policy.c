@@ -187,6 +187,7 @@ int sb_transition_set(struct sb_transition *tr, const char *markers, int fd, con
 	if (r < 0)
 		return r;
 	tr->fd = fd;
+	tr->scope = SB_SCOPE_PROCESS; /* the default; callers with a scope set it after */
 	return 0;
 }
 

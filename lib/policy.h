@@ -119,8 +119,9 @@ void sb_policy_add(struct sb_policy *p, enum sb_phase ph, int nr, uint64_t count
 int sb_policy_count(const struct sb_policy *p, enum sb_phase ph);
 
 /* Set the transition from a comma-separated list of markers, an fd (-1 for
- * any) and a comma-separated `after` list (NULL or "" for none). Names are
- * families or syscalls. Returns 0, or -ENOENT naming the bad one in *bad
+ * any) and a comma-separated `after` list (NULL or "" for none), with the
+ * default scope (SB_SCOPE_PROCESS). Names are families or syscalls. Returns
+ * 0, or -ENOENT naming the bad one in *bad
  * (it points into tr), -EINVAL for no marker, an empty name or fd < -1,
  * -E2BIG for more than SB_MAX_MARKERS names in a list. */
 int sb_transition_set(struct sb_transition *tr, const char *markers, int fd, const char *after,
