@@ -17,7 +17,16 @@
  *  - at most SB_WATCH_MAX are kept; beyond that, or when a pidfd cannot be
  *    opened, it is said once that later kills may go unreported;
  *  - watch_end, when the root ended, stops the thread and reports those
- *    already ended; it never waits for the others.
+ *    already ended; it never waits for the others;
+ *  - a process born of a member after it was let go (a worker started
+ *    while serving) was never traced: the kernel's process events
+ *    (procevents.h) show its birth and its end. The thread keeps the tree
+ *    they show: every process the engine traced (watch_open, before it
+ *    first runs) and every one born, untraced, of a member. Only a born
+ *    one is reported from its exit event: a traced one is the engine's or
+ *    its pidfd's to report, and it is marked traced before it can run a
+ *    call that kills it. Without the events (no CAP_NET_ADMIN, or dropped
+ *    in a burst) such kills go unreported, and the latter is said once.
  */
 #include <errno.h>
 #include <poll.h>
@@ -33,10 +42,13 @@
 
 #include "launch.h"
 #include "msg.h"
+#include "procevents.h"
+#include "procfs.h"
 
-#define SB_WATCH_MAX 4096
-#define STR_(x)      #x
-#define STR(x)       STR_(x)
+#define SB_WATCH_MAX  4096
+#define SB_TREE_SLOTS 8192 /* a power of 2 above SB_WATCH_MAX: probes stay short */
+#define STR_(x)       #x
+#define STR(x)        STR_(x)
 
 struct watched {
 	int pidfd;
@@ -46,16 +58,33 @@ struct watched {
 	char exe[256];
 };
 
+/* A process of the tree the events show (open addressing on pid). */
+enum member_state { M_EMPTY, M_TRACED, M_BORN, M_GONE /* a tombstone */ };
+
+struct member {
+	pid_t pid;
+	enum member_state state;
+	enum sb_phase ph;
+	struct timespec born;
+	char exe[256];
+};
+
 struct launcher_watch {
 	pthread_mutex_t lock;
 	struct watched w[SB_WATCH_MAX];
 	int n;
-	int wake; /* eventfd: a process was added, or ending was set */
+	int events;          /* procevents socket, -1: none */
+	struct member *tree; /* SB_TREE_SLOTS of them, under lock */
+	int tree_used;       /* slots not M_EMPTY */
+	int tree_live;       /* M_TRACED or M_BORN */
+	int wake;            /* eventfd: a process was added, or ending was set */
 	bool ending;
 	bool thread_runs;
 	bool lost_said;
 	pthread_t thread;
 };
+
+static void start_thread(struct launcher *L);
 
 /* p->user holds its pidfd + 1 (0: none) */
 static int take_pidfd(struct sb_proc *p)
@@ -86,6 +115,84 @@ static void raise_nofile(void)
 	}
 }
 
+/* The member for pid, or NULL. Under the lock. */
+static struct member *tree_find(struct launcher_watch *W, pid_t pid)
+{
+	for (unsigned i = (unsigned)pid, k = 0; k < SB_TREE_SLOTS; i++, k++) {
+		struct member *m = &W->tree[i & (SB_TREE_SLOTS - 1)];
+		if (m->state == M_EMPTY)
+			return NULL;
+		if (m->pid == pid && (m->state == M_TRACED || m->state == M_BORN))
+			return m;
+	}
+	return NULL;
+}
+
+/* Drops the tombstones: every live member again where a probe finds it. */
+static void tree_rehash(struct launcher_watch *W)
+{
+	static struct member live[SB_WATCH_MAX];
+	int n = 0;
+
+	for (int i = 0; i < SB_TREE_SLOTS; i++)
+		if ((W->tree[i].state == M_TRACED || W->tree[i].state == M_BORN) && n < SB_WATCH_MAX)
+			live[n++] = W->tree[i];
+	memset(W->tree, 0, SB_TREE_SLOTS * sizeof(*W->tree));
+	W->tree_used = W->tree_live = n;
+	for (int j = 0; j < n; j++)
+		for (unsigned i = (unsigned)live[j].pid;; i++)
+			if (W->tree[i & (SB_TREE_SLOTS - 1)].state == M_EMPTY) {
+				W->tree[i & (SB_TREE_SLOTS - 1)] = live[j];
+				break;
+			}
+}
+
+/* A member for pid in state st (an existing one is kept, and a traced one
+ * stays traced), or NULL when the table is full (said once). Under the
+ * lock. */
+static struct member *tree_add(struct launcher_watch *W, pid_t pid, enum member_state st)
+{
+	struct member *m = tree_find(W, pid);
+
+	if (m) {
+		if (st == M_TRACED)
+			m->state = M_TRACED;
+		return m;
+	}
+	if (W->tree_live >= SB_WATCH_MAX) {
+		say_lost(W, "more than " STR(SB_WATCH_MAX) " processes in the tree");
+		return NULL;
+	}
+	if (W->tree_used >= SB_TREE_SLOTS * 3 / 4)
+		tree_rehash(W);
+	for (unsigned i = (unsigned)pid;; i++) {
+		m = &W->tree[i & (SB_TREE_SLOTS - 1)];
+		if (m->state == M_EMPTY || m->state == M_GONE)
+			break;
+	}
+	W->tree_used += m->state == M_EMPTY;
+	W->tree_live++;
+	*m = (struct member){.pid = pid, .state = st};
+	return m;
+}
+
+static void tree_del(struct launcher_watch *W, struct member *m)
+{
+	m->state = M_GONE;
+	W->tree_live--;
+}
+
+/* The kernel's events of the machine, from a subscription taken before the
+ * program's first process was traced; NULL when they cannot be had. */
+static void events_open(struct launcher_watch *W)
+{
+	W->events = sb_procevents_open();
+	if (W->events >= 0 && !(W->tree = calloc(SB_TREE_SLOTS, sizeof(*W->tree)))) {
+		close(W->events);
+		W->events = -1;
+	}
+}
+
 static struct launcher_watch *watch_get(struct launcher *L)
 {
 	if (L->watch)
@@ -100,6 +207,7 @@ static struct launcher_watch *watch_get(struct launcher *L)
 	}
 	pthread_mutex_init(&W->lock, NULL);
 	raise_nofile();
+	events_open(W);
 	return L->watch = W;
 }
 
@@ -107,6 +215,16 @@ void watch_open(struct launcher *L, struct sb_proc *p)
 {
 	if (L->o->quiet || !watch_get(L))
 		return;
+	struct launcher_watch *W = L->watch;
+	if (W->events >= 0) {
+		pthread_mutex_lock(&W->lock);
+		struct member *m = tree_add(W, p->pid, M_TRACED);
+		if (m)
+			snprintf(m->exe, sizeof(m->exe), "%s", p->exe);
+		pthread_mutex_unlock(&W->lock);
+		if (!W->thread_runs)
+			start_thread(L);
+	}
 	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (fd < 0) {
 		pthread_mutex_lock(&L->watch->lock);
@@ -143,8 +261,12 @@ static void report_entry(const struct launcher *L, const struct watched *e)
 	close(e->pidfd);
 }
 
-/* Fills pfd[1..] with the kept pidfds; returns how many, or -1 once
- * watch_end asked the thread to stop (unless final). */
+/* pfd[0]: the wake eventfd, pfd[1]: the events socket (or -1), then the
+ * kept pidfds. */
+#define PFD_FIRST 2
+
+/* Fills pfd[PFD_FIRST..] with the kept pidfds; returns how many, or -1
+ * once watch_end asked the thread to stop (unless final). */
 static int snapshot(struct launcher_watch *W, struct pollfd *pfd, bool final)
 {
 	int n;
@@ -152,19 +274,99 @@ static int snapshot(struct launcher_watch *W, struct pollfd *pfd, bool final)
 	pthread_mutex_lock(&W->lock);
 	n = W->ending && !final ? -1 : W->n;
 	for (int i = 0; i < W->n; i++)
-		pfd[i + 1] = (struct pollfd){.fd = W->w[i].pidfd, .events = POLLIN};
+		pfd[i + PFD_FIRST] = (struct pollfd){.fd = W->w[i].pidfd, .events = POLLIN};
 	pthread_mutex_unlock(&W->lock);
 	return n;
 }
 
-/* Reports each pidfd of pfd[1..n] that is readable (its process ended). */
+/* Reports each pidfd of the n kept ones in pfd that is readable (its
+ * process ended). */
 static void report_ready(const struct launcher *L, struct launcher_watch *W, struct pollfd *pfd, int n)
 {
 	struct watched e;
 
-	for (int i = 1; i <= n; i++)
+	for (int i = PFD_FIRST; i < PFD_FIRST + n; i++)
 		if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) && take_entry(W, pfd[i].fd, &e))
 			report_entry(L, &e);
+}
+
+struct event_ctx {
+	const struct launcher *L;
+	struct launcher_watch *W;
+};
+
+/* The program a born member runs now, as it named itself (argv[0], as
+ * trace.c names the traced ones): at birth its creator's, at an exec the
+ * new one's. Kept as it was if it cannot be read (it ended already). */
+static void read_argv0(struct member *m)
+{
+	char path[64], name[sizeof(m->exe)];
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)m->pid);
+	if (sb_procfs_read(path, name, sizeof(name)) == 0 && name[0])
+		memcpy(m->exe, name, sizeof(name));
+}
+
+/* A process born of member parent: untraced unless the engine says so
+ * (watch_open, before it runs). It inherits its creator's phase (a traced
+ * creator was let go at its transition, so it serves) and, until it can
+ * be read, its name (a worker may be gone before we look). */
+static void born(struct launcher_watch *W, struct member *parent, pid_t pid)
+{
+	enum sb_phase ph = parent->state == M_BORN ? parent->ph : SB_PHASE_SERVING;
+	char exe[sizeof(parent->exe)];
+	struct member *m;
+
+	if (parent->state == M_TRACED)
+		read_argv0(parent); /* named at its first stop, before its exec */
+	memcpy(exe, parent->exe, sizeof(exe));
+	if ((m = tree_add(W, pid, M_BORN)) && m->state == M_BORN) {
+		m->ph = ph;
+		clock_gettime(CLOCK_MONOTONIC, &m->born);
+		memcpy(m->exe, exe, sizeof(m->exe));
+		read_argv0(m);
+	}
+}
+
+static void on_event(void *ctx, const struct sb_pev *e)
+{
+	const struct event_ctx *c = ctx;
+	struct launcher_watch *W = c->W;
+	struct member *m, gone = {0};
+
+	pthread_mutex_lock(&W->lock);
+	switch (e->kind) {
+	case SB_PEV_FORK:
+		if ((m = tree_find(W, e->parent)))
+			born(W, m, e->pid);
+		break;
+	case SB_PEV_EXEC:
+		if ((m = tree_find(W, e->pid)) && m->state == M_BORN)
+			read_argv0(m);
+		break;
+	case SB_PEV_EXIT:
+		if (!(m = tree_find(W, e->pid)))
+			break;
+		if (m->state == M_BORN)
+			gone = *m;
+		tree_del(W, m); /* its pid may be another's next */
+		break;
+	}
+	pthread_mutex_unlock(&W->lock);
+	if (gone.state == M_BORN)
+		report_proc_end(c->L, gone.pid, &gone.born, gone.exe, gone.ph, &e->status);
+}
+
+/* What the events socket holds; a burst the kernel dropped is said once. */
+static void read_events(const struct launcher *L, struct launcher_watch *W)
+{
+	struct event_ctx c = {L, W};
+
+	if (W->events >= 0 && sb_procevents_read(W->events, on_event, &c) == -ENOBUFS) {
+		pthread_mutex_lock(&W->lock);
+		say_lost(W, "the kernel dropped process events (a burst on the machine)");
+		pthread_mutex_unlock(&W->lock);
+	}
 }
 
 struct thread_arg {
@@ -176,19 +378,22 @@ static void *watch_thread(void *arg)
 {
 	const struct launcher *L = ((struct thread_arg *)arg)->L;
 	struct launcher_watch *W = ((struct thread_arg *)arg)->W;
-	static struct pollfd pfd[SB_WATCH_MAX + 1];
+	static struct pollfd pfd[SB_WATCH_MAX + PFD_FIRST];
 	uint64_t v;
 	int n;
 
 	pfd[0] = (struct pollfd){.fd = W->wake, .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = W->events, .events = POLLIN};
 	while ((n = snapshot(W, pfd, false)) >= 0) {
-		int r = poll(pfd, (nfds_t)n + 1, -1);
+		int r = poll(pfd, (nfds_t)(n + PFD_FIRST), -1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			break; /* ENOMEM: stop rather than spin; watch_end sweeps */
 		if (pfd[0].revents & POLLIN)
 			(void)!read(W->wake, &v, sizeof(v));
+		if (pfd[1].revents & POLLIN)
+			read_events(L, W);
 		report_ready(L, W, pfd, n);
 	}
 	return NULL;
@@ -262,14 +467,18 @@ void watch_end(struct launcher *L)
 		wake(W);
 		pthread_join(W->thread, NULL);
 	}
-	if ((pfd = calloc((size_t)W->n + 1, sizeof(*pfd)))) {
+	read_events(L, W); /* born ones that ended before the root */
+	if ((pfd = calloc((size_t)W->n + PFD_FIRST, sizeof(*pfd)))) {
 		int n = snapshot(W, pfd, true);
-		if (poll(pfd + 1, (nfds_t)n, 0) > 0)
+		if (poll(pfd + PFD_FIRST, (nfds_t)n, 0) > 0)
 			report_ready(L, W, pfd, n);
 		free(pfd);
 	}
 	for (int i = 0; i < W->n; i++)
 		close(W->w[i].pidfd);
+	if (W->events >= 0)
+		close(W->events);
+	free(W->tree);
 	close(W->wake);
 	pthread_mutex_destroy(&W->lock);
 	free(W);

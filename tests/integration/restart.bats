@@ -104,6 +104,7 @@ restart_lines() {
 	assert_contains "$output" "worker 3 call=sysinfo ret=0 errno=0"
 	assert_contains "$output" "worker 3 status=exited:0"
 	assert_contains "$output" "done"
+	[[ $stderr != *"killed by seccomp"* ]] # a born worker that ends well: no report
 }
 
 @test "control: without --restart=on the supervisor is killed when it starts a worker while serving" {
@@ -123,13 +124,18 @@ restart_lines() {
 }
 
 @test "a restarted worker is still killed for an executable mapping, an unseen call, an exec" {
-	local m
-	for m in respawn-execmap respawn-unseen respawn-exec; do
+	local m call
+	for m in respawn-execmap:mprotect respawn-unseen:getcwd respawn-exec:execve; do
+		call=${m#*:} m=${m%:*}
 		run_sb --policy "$POL/sv.ini" -- "$FIX/supervisor" "$m"
 		[ "$status" -eq 0 ] # the supervisor survives its worker
 		assert_contains "$output" "worker 3 call=sysinfo ret=0 errno=0"
 		assert_contains "$output" "worker 3 status=signaled:SIGSYS"
 		assert_contains "$output" "done"
+		# born while serving, never traced: reported from the kernel's
+		# process events, with the call, once
+		assert_kill_report "$stderr" serving "$call"
+		[ "$(grep -c 'killed by seccomp' <<<"$stderr")" -eq 1 ]
 	done
 	# the same extra calls were not denied for some other reason: natively
 	# they run (mprotect and getcwd return 0, the exec'd true exits 0)
