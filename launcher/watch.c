@@ -20,13 +20,11 @@
  *    already ended; it never waits for the others;
  *  - a process born of a member after it was let go (a worker started
  *    while serving) was never traced: the kernel's process events
- *    (procevents.h) show its birth and its end. The thread keeps the tree
- *    they show: every process the engine traced (watch_open, before it
- *    first runs) and every one born, untraced, of a member. Only a born
- *    one is reported from its exit event: a traced one is the engine's or
- *    its pidfd's to report, and it is marked traced before it can run a
- *    call that kills it. Without the events (no CAP_NET_ADMIN, or dropped
- *    in a burst) such kills go unreported, and the latter is said once.
+ *    (procevents.h) show its birth and its end, and the thread feeds them
+ *    to the tree of born.h, with every pid the engine traces (watch_open);
+ *    a born one that ends is reported as a let-go one is. Without the
+ *    events (no CAP_NET_ADMIN, or dropped in a burst) such kills go
+ *    unreported, and the latter is said once.
  */
 #include <errno.h>
 #include <poll.h>
@@ -40,15 +38,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "born.h"
 #include "launch.h"
 #include "msg.h"
 #include "procevents.h"
-#include "procfs.h"
 
-#define SB_WATCH_MAX  4096
-#define SB_TREE_SLOTS 8192 /* a power of 2 above SB_WATCH_MAX: probes stay short */
-#define STR_(x)       #x
-#define STR(x)        STR_(x)
+#define SB_WATCH_MAX 4096
+#define STR_(x)      #x
+#define STR(x)       STR_(x)
 
 struct watched {
 	int pidfd;
@@ -58,26 +55,13 @@ struct watched {
 	char exe[256];
 };
 
-/* A process of the tree the events show (open addressing on pid). */
-enum member_state { M_EMPTY, M_TRACED, M_BORN, M_GONE /* a tombstone */ };
-
-struct member {
-	pid_t pid;
-	enum member_state state;
-	enum sb_phase ph;
-	struct timespec born;
-	char exe[256];
-};
-
 struct launcher_watch {
 	pthread_mutex_t lock;
 	struct watched w[SB_WATCH_MAX];
 	int n;
-	int events;          /* procevents socket, -1: none */
-	struct member *tree; /* SB_TREE_SLOTS of them, under lock */
-	int tree_used;       /* slots not M_EMPTY */
-	int tree_live;       /* M_TRACED or M_BORN */
-	int wake;            /* eventfd: a process was added, or ending was set */
+	int events;             /* procevents socket, -1: none */
+	struct born_tree *tree; /* with events, under the lock */
+	int wake;               /* eventfd: a process was added, or ending was set */
 	bool ending;
 	bool thread_runs;
 	bool lost_said;
@@ -115,79 +99,12 @@ static void raise_nofile(void)
 	}
 }
 
-/* The member for pid, or NULL. Under the lock. */
-static struct member *tree_find(struct launcher_watch *W, pid_t pid)
-{
-	for (unsigned i = (unsigned)pid, k = 0; k < SB_TREE_SLOTS; i++, k++) {
-		struct member *m = &W->tree[i & (SB_TREE_SLOTS - 1)];
-		if (m->state == M_EMPTY)
-			return NULL;
-		if (m->pid == pid && (m->state == M_TRACED || m->state == M_BORN))
-			return m;
-	}
-	return NULL;
-}
-
-/* Drops the tombstones: every live member again where a probe finds it. */
-static void tree_rehash(struct launcher_watch *W)
-{
-	static struct member live[SB_WATCH_MAX];
-	int n = 0;
-
-	for (int i = 0; i < SB_TREE_SLOTS; i++)
-		if ((W->tree[i].state == M_TRACED || W->tree[i].state == M_BORN) && n < SB_WATCH_MAX)
-			live[n++] = W->tree[i];
-	memset(W->tree, 0, SB_TREE_SLOTS * sizeof(*W->tree));
-	W->tree_used = W->tree_live = n;
-	for (int j = 0; j < n; j++)
-		for (unsigned i = (unsigned)live[j].pid;; i++)
-			if (W->tree[i & (SB_TREE_SLOTS - 1)].state == M_EMPTY) {
-				W->tree[i & (SB_TREE_SLOTS - 1)] = live[j];
-				break;
-			}
-}
-
-/* A member for pid in state st (an existing one is kept, and a traced one
- * stays traced), or NULL when the table is full (said once). Under the
- * lock. */
-static struct member *tree_add(struct launcher_watch *W, pid_t pid, enum member_state st)
-{
-	struct member *m = tree_find(W, pid);
-
-	if (m) {
-		if (st == M_TRACED)
-			m->state = M_TRACED;
-		return m;
-	}
-	if (W->tree_live >= SB_WATCH_MAX) {
-		say_lost(W, "more than " STR(SB_WATCH_MAX) " processes in the tree");
-		return NULL;
-	}
-	if (W->tree_used >= SB_TREE_SLOTS * 3 / 4)
-		tree_rehash(W);
-	for (unsigned i = (unsigned)pid;; i++) {
-		m = &W->tree[i & (SB_TREE_SLOTS - 1)];
-		if (m->state == M_EMPTY || m->state == M_GONE)
-			break;
-	}
-	W->tree_used += m->state == M_EMPTY;
-	W->tree_live++;
-	*m = (struct member){.pid = pid, .state = st};
-	return m;
-}
-
-static void tree_del(struct launcher_watch *W, struct member *m)
-{
-	m->state = M_GONE;
-	W->tree_live--;
-}
-
-/* The kernel's events of the machine, from a subscription taken before the
- * program's first process was traced; NULL when they cannot be had. */
+/* The kernel's events of the machine, subscribed to before the program's
+ * first process is traced; W->events stays -1 when they cannot be had. */
 static void events_open(struct launcher_watch *W)
 {
 	W->events = sb_procevents_open();
-	if (W->events >= 0 && !(W->tree = calloc(SB_TREE_SLOTS, sizeof(*W->tree)))) {
+	if (W->events >= 0 && !(W->tree = born_new())) {
 		close(W->events);
 		W->events = -1;
 	}
@@ -218,9 +135,8 @@ void watch_open(struct launcher *L, struct sb_proc *p)
 	struct launcher_watch *W = L->watch;
 	if (W->events >= 0) {
 		pthread_mutex_lock(&W->lock);
-		struct member *m = tree_add(W, p->pid, M_TRACED);
-		if (m)
-			snprintf(m->exe, sizeof(m->exe), "%s", p->exe);
+		if (!born_traced(W->tree, p->pid, p->exe))
+			say_lost(W, "more than " STR(SB_BORN_MAX) " processes in the tree");
 		pthread_mutex_unlock(&W->lock);
 		if (!W->thread_runs)
 			start_thread(L);
@@ -290,77 +206,32 @@ static void report_ready(const struct launcher *L, struct launcher_watch *W, str
 			report_entry(L, &e);
 }
 
-struct event_ctx {
+/* The watch thread's context: its argument, and the events' callback's. */
+struct thread_arg {
 	const struct launcher *L;
 	struct launcher_watch *W;
 };
 
-/* The program a born member runs now, as it named itself (argv[0], as
- * trace.c names the traced ones): at birth its creator's, at an exec the
- * new one's. Kept as it was if it cannot be read (it ended already). */
-static void read_argv0(struct member *m)
-{
-	char path[64], name[sizeof(m->exe)];
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)m->pid);
-	if (sb_procfs_read(path, name, sizeof(name)) == 0 && name[0])
-		memcpy(m->exe, name, sizeof(name));
-}
-
-/* A process born of member parent: untraced unless the engine says so
- * (watch_open, before it runs). It inherits its creator's phase (a traced
- * creator was let go at its transition, so it serves) and, until it can
- * be read, its name (a worker may be gone before we look). */
-static void born(struct launcher_watch *W, struct member *parent, pid_t pid)
-{
-	enum sb_phase ph = parent->state == M_BORN ? parent->ph : SB_PHASE_SERVING;
-	char exe[sizeof(parent->exe)];
-	struct member *m;
-
-	if (parent->state == M_TRACED)
-		read_argv0(parent); /* named at its first stop, before its exec */
-	memcpy(exe, parent->exe, sizeof(exe));
-	if ((m = tree_add(W, pid, M_BORN)) && m->state == M_BORN) {
-		m->ph = ph;
-		clock_gettime(CLOCK_MONOTONIC, &m->born);
-		memcpy(m->exe, exe, sizeof(m->exe));
-		read_argv0(m);
-	}
-}
-
 static void on_event(void *ctx, const struct sb_pev *e)
 {
-	const struct event_ctx *c = ctx;
+	const struct thread_arg *c = ctx;
 	struct launcher_watch *W = c->W;
-	struct member *m, gone = {0};
+	struct born_end end;
+	bool full = false, ended;
 
 	pthread_mutex_lock(&W->lock);
-	switch (e->kind) {
-	case SB_PEV_FORK:
-		if ((m = tree_find(W, e->parent)))
-			born(W, m, e->pid);
-		break;
-	case SB_PEV_EXEC:
-		if ((m = tree_find(W, e->pid)) && m->state == M_BORN)
-			read_argv0(m);
-		break;
-	case SB_PEV_EXIT:
-		if (!(m = tree_find(W, e->pid)))
-			break;
-		if (m->state == M_BORN)
-			gone = *m;
-		tree_del(W, m); /* its pid may be another's next */
-		break;
-	}
+	ended = born_event(W->tree, e, &end, &full);
+	if (full)
+		say_lost(W, "more than " STR(SB_BORN_MAX) " processes in the tree");
 	pthread_mutex_unlock(&W->lock);
-	if (gone.state == M_BORN)
-		report_proc_end(c->L, gone.pid, &gone.born, gone.exe, gone.ph, &e->status);
+	if (ended)
+		report_proc_end(c->L, end.pid, &end.born, end.exe, end.ph, &end.status);
 }
 
 /* What the events socket holds; a burst the kernel dropped is said once. */
 static void read_events(const struct launcher *L, struct launcher_watch *W)
 {
-	struct event_ctx c = {L, W};
+	struct thread_arg c = {L, W};
 
 	if (W->events >= 0 && sb_procevents_read(W->events, on_event, &c) == -ENOBUFS) {
 		pthread_mutex_lock(&W->lock);
@@ -368,11 +239,6 @@ static void read_events(const struct launcher *L, struct launcher_watch *W)
 		pthread_mutex_unlock(&W->lock);
 	}
 }
-
-struct thread_arg {
-	const struct launcher *L;
-	struct launcher_watch *W;
-};
 
 static void *watch_thread(void *arg)
 {
@@ -478,7 +344,7 @@ void watch_end(struct launcher *L)
 		close(W->w[i].pidfd);
 	if (W->events >= 0)
 		close(W->events);
-	free(W->tree);
+	born_free(W->tree);
 	close(W->wake);
 	pthread_mutex_destroy(&W->lock);
 	free(W);
