@@ -124,10 +124,9 @@ bool born_traced(struct born_tree *t, pid_t pid, const char *exe)
  * already, or a zombie's is empty). */
 static void read_argv0(struct member *m)
 {
-	char path[64], name[sizeof(m->exe)];
+	char name[sizeof(m->exe)];
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)m->pid);
-	if (sb_procfs_read(path, name, sizeof(name)) == 0 && name[0])
+	if (sb_procfs_argv0(m->pid, name, sizeof(name)) == 0 && name[0])
 		memcpy(m->exe, name, sizeof(name));
 }
 

@@ -46,6 +46,7 @@
 #define SB_WATCH_MAX 4096
 #define STR_(x)      #x
 #define STR(x)       STR_(x)
+#define TREE_FULL    "more than " STR(SB_BORN_MAX) " processes in the tree"
 
 struct watched {
 	int pidfd;
@@ -136,7 +137,7 @@ void watch_open(struct launcher *L, struct sb_proc *p)
 	if (W->events >= 0) {
 		pthread_mutex_lock(&W->lock);
 		if (!born_traced(W->tree, p->pid, p->exe))
-			say_lost(W, "more than " STR(SB_BORN_MAX) " processes in the tree");
+			say_lost(W, TREE_FULL);
 		pthread_mutex_unlock(&W->lock);
 		if (!W->thread_runs)
 			start_thread(L);
@@ -222,7 +223,7 @@ static void on_event(void *ctx, const struct sb_pev *e)
 	pthread_mutex_lock(&W->lock);
 	ended = born_event(W->tree, e, &end, &full);
 	if (full)
-		say_lost(W, "more than " STR(SB_BORN_MAX) " processes in the tree");
+		say_lost(W, TREE_FULL);
 	pthread_mutex_unlock(&W->lock);
 	if (ended)
 		report_proc_end(c->L, end.pid, &end.born, end.exe, end.ph, &end.status);

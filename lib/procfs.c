@@ -39,6 +39,14 @@ int sb_procfs_read(const char *path, char *buf, size_t len)
 	return r < 0 ? r : 0;
 }
 
+int sb_procfs_argv0(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	return sb_procfs_read(path, buf, len);
+}
+
 /* The integer after "Key:" in a status file, or -ENOENT. */
 static int status_field(const char *status, const char *key, long *out)
 {

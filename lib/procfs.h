@@ -42,6 +42,10 @@ int sb_procfs_vm_sharers(pid_t pid, pid_t *out, int max, int *n);
 /* True if process pid holds an io_uring instance (an fd to one). */
 int sb_procfs_has_io_uring(pid_t pid, bool *yes);
 
+/* argv[0] of process pid, as it named itself (its cmdline up to the first
+ * NUL); empty for a zombie. */
+int sb_procfs_argv0(pid_t pid, char *buf, size_t len);
+
 /* Read a small /proc file into buf (NUL-terminated). */
 int sb_procfs_read(const char *path, char *buf, size_t len);
 /* Same, returning the bytes read (a file such as cmdline holds NULs). */

@@ -349,10 +349,7 @@ static void on_clone(struct sb_trace *tr, struct sb_thread *t)
  * symlink's target: redis-server is redis-check-rdb). */
 void sb_trace_read_argv0(struct sb_proc *p)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
-	if (sb_procfs_read(path, p->exe, sizeof(p->exe)) < 0)
+	if (sb_procfs_argv0(p->pid, p->exe, sizeof(p->exe)) < 0)
 		p->exe[0] = '\0';
 }
 
