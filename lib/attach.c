@@ -116,10 +116,10 @@ struct sb_trace *sb_trace_attach(pid_t pid, const struct sb_trace_opts *o)
 	return tr;
 }
 
-/* Threads asleep in a call an interrupt would fail with EINTR are left
- * until their next stop (detach.c); the loop gives them that long, then
- * leaves them to the kernel, which detaches them without a signal when we
- * exit. */
+/* Lets go each lazy thread as its stop comes: one interrupted, or one
+ * asleep in a call an interrupt would fail with EINTR, left until its next
+ * stop (detach.c). The loop gives them that long, then leaves them to the
+ * kernel, which detaches them without a signal when we exit. */
 #define LAZY_GRACE_MS 2000
 
 static void drain_lazy(struct sb_trace *tr)
@@ -165,13 +165,17 @@ static void drain_lazy(struct sb_trace *tr)
 	}
 }
 
+/* Every thread is asked to stop at once and let go as its stop comes, not
+ * waited for one by one: one thread may be unable to stop until another
+ * we hold runs on (a vfork parent sleeps, uninterruptibly, until its child
+ * execs, and the child may sit in a ptrace stop of ours). */
 void sb_trace_detach_all(struct sb_trace *tr)
 {
 	struct sb_proc *p = tr->procs;
 
 	while (p) {
 		struct sb_proc *next = p->next;
-		sb_trace_detach_proc(tr, p);
+		sb_trace_release_proc(tr, p);
 		p = next;
 	}
 	drain_lazy(tr);

@@ -78,6 +78,13 @@ int sb_detach_stopped(struct sb_trace *tr, struct sb_thread *t)
 	return r;
 }
 
+/* t sleeps in a call an interrupt would end with a visible EINTR: it is
+ * left until its next stop, the exit of that call. */
+static bool leave_asleep(const struct sb_thread *t, const struct sb_task_view *v)
+{
+	return t->entry_stops && (v->state == 'S' || v->state == 'D') && eintr_visible(v->nr);
+}
+
 /* 1: t stays until its next stop (lazy), 0: detached or gone, -errno. */
 static int detach_thread(struct sb_trace *tr, struct sb_thread *t)
 {
@@ -87,7 +94,7 @@ static int detach_thread(struct sb_trace *tr, struct sb_thread *t)
 			sb_tree_drop_thread(tr, t);
 			return 0;
 		}
-		if (t->entry_stops && (v.state == 'S' || v.state == 'D') && eintr_visible(v.nr))
+		if (leave_asleep(t, &v))
 			return 1;
 		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0) {
 			sb_tree_drop_thread(tr, t);
@@ -100,6 +107,29 @@ static int detach_thread(struct sb_trace *tr, struct sb_thread *t)
 		}
 	}
 	return sb_detach_stopped(tr, t);
+}
+
+void sb_trace_release_proc(struct sb_trace *tr, struct sb_proc *p)
+{
+	struct sb_thread *t = p->threads, *next;
+
+	p->detaching = true;
+	for (; t; t = next) {
+		next = t->next_in_proc;
+		if (t->stopped) {
+			sb_detach_stopped(tr, t);
+			continue;
+		}
+		struct sb_task_view v = sb_trace_view(t);
+		if (v.gone ||
+		    (!leave_asleep(t, &v) && ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH)) {
+			sb_tree_drop_thread(tr, t);
+			continue;
+		}
+		t->lazy = true; /* its stop comes to the caller's wait */
+	}
+	if (!p->threads)
+		sb_tree_end_proc(tr, p);
 }
 
 /* A clone event collected on the way adds a thread at the head of the list,

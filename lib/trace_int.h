@@ -98,6 +98,11 @@ int sb_quiesce_thread(struct sb_trace *tr, struct sb_thread *t);
 /* Detach every thread of p (the engine's, after SB_DETACH or for a process
  * born serving); p's record ends once no thread is left. */
 int sb_trace_detach_proc(struct sb_trace *tr, struct sb_proc *p);
+/* Let p go without waiting for any of its threads: those stopped now are
+ * detached, the others are asked to stop (or, asleep in a call an
+ * interrupt would end with EINTR, left to their next stop) and marked
+ * lazy, for the caller to detach as their stops come (attach.c). */
+void sb_trace_release_proc(struct sb_trace *tr, struct sb_proc *p);
 
 /* trace.c */
 /* t is stopped at a fork/vfork/clone event: register the new task. */

@@ -119,6 +119,34 @@ attach_children() {
 	attach_children ebpf
 }
 
+# attach_vfork BACKEND - a parent always asleep in vfork while its child
+# makes calls: the stop must not wait for the parent before letting the
+# child go (it cannot stop until the child exits), and neither is left
+# traced or stopped.
+attach_vfork() {
+	local vf prof c
+	bg_start vf vf "$FIXTURES/vforkspin"
+	poll_until 10 "$vf" grep -q ready vf.out
+	bg_start prof prof "$SB_PROFILE" --backend="$1" --attach="$vf" --duration=1 -m accept -o v.ini
+	wait_exit "$prof" 30
+	assert_same "$EXIT_STATUS" 0
+	grep -q "^sandbox-profile: stopped recording pid $vf after --duration=1" prof.err
+	in_phase v.ini serving getppid
+	untraced "$vf"
+	for c in $(pgrep -P "$vf"); do
+		untraced "$c"
+	done
+}
+
+@test "attach --backend=ptrace: a parent in vfork and its child are both let go" {
+	attach_vfork ptrace
+}
+
+@test "attach --backend=ebpf: a parent in vfork and its child are both let go" {
+	need_ebpf
+	attach_vfork ebpf
+}
+
 # attach_threads BACKEND - a process whose second thread alone calls
 # sched_getparam: every thread that runs at the attach is recorded (with
 # ebpf each is named by its own pidfd), not only the main one.
